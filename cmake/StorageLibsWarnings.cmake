@@ -1,0 +1,30 @@
+# Project-wide compile settings applied through an interface target, never globally.
+add_library(storage_libs_options INTERFACE)
+target_compile_options(storage_libs_options INTERFACE -Wall -Wextra -Wpedantic)
+if(STORAGE_LIBS_WERROR)
+  target_compile_options(storage_libs_options INTERFACE -Werror)
+endif()
+if(STORAGE_LIBS_SANITIZE)
+  target_compile_options(storage_libs_options INTERFACE -fsanitize=address,undefined
+                         -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  target_link_options(storage_libs_options INTERFACE -fsanitize=address,undefined)
+endif()
+
+# Charm binaries: libstdc++ and libgcc linked statically so they start on Ubuntu 22.04/24.04 with
+# nothing extra installed.
+function(storage_libs_charm_binary target)
+  target_link_libraries(${target} PRIVATE storage_libs_options)
+  if(NOT STORAGE_LIBS_SANITIZE)
+    target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc)
+  endif()
+endfunction()
+
+# Precompiled headers for targets with many translation units: nlohmann/json.hpp alone is most of
+# the compile time of this project. Off with STORAGE_LIBS_PCH=OFF (e.g. for include-what-you-use).
+option(STORAGE_LIBS_PCH "Use precompiled headers" ON)
+function(storage_libs_precompile target)
+  if(STORAGE_LIBS_PCH)
+    target_precompile_headers(${target} PRIVATE <nlohmann/json.hpp> <map> <optional> <string>
+                              <string_view> <vector>)
+  endif()
+endfunction()

@@ -1,0 +1,104 @@
+#include "ops/secret.h"
+
+#include <regex>
+#include <stdexcept>
+
+#include "ops/errors.h"
+#include "ops/model.h"
+
+namespace ops {
+
+Secret::Secret(Model& model, std::optional<std::string> id, std::optional<std::string> label,
+               std::optional<SecretContent> content)
+    : model_(model), id_(std::move(id)), label_(std::move(label)), content_(std::move(content)) {}
+
+std::string Secret::canonicalize_id(const std::string& id, const std::string& model_uuid) {
+  if (id.rfind("secret:", 0) == 0) return id;
+  if (model_uuid.empty()) return "secret:" + id;
+  return "secret://" + model_uuid + "/" + id;
+}
+
+std::optional<std::string> Secret::unique_identifier() const {
+  if (!id_) return std::nullopt;
+  auto pos = id_->rfind('/');
+  if (pos != std::string::npos) return id_->substr(pos + 1);
+  if (id_->rfind("secret:", 0) == 0) return id_->substr(7);
+  return *id_;
+}
+
+void Secret::validate_content(const SecretContent& content) {
+  if (content.empty()) throw std::invalid_argument("Secret content must not be empty");
+  static const std::regex kKey("^([a-z](?:-?[a-z0-9]){2,})$");
+  std::string bad;
+  for (const auto& [key, value] : content) {
+    if (!std::regex_match(key, kKey)) bad += (bad.empty() ? "" : ", ") + key;
+  }
+  if (!bad.empty()) {
+    throw std::invalid_argument("Invalid secret keys: [" + bad +
+                                "]. Keys should be lowercase letters and digits, at least 3 "
+                                "characters long, start with a letter, and not start or end "
+                                "with a hyphen.");
+  }
+}
+
+std::string Secret::require_id() {
+  if (!id_) {
+    if (!label_) throw std::logic_error("secret has neither id nor label");
+    auto info = unwrap(model_.backend().secret_info_get(std::nullopt, label_));
+    id_ = canonicalize_id(info.id, model_.uuid());
+  }
+  return *id_;
+}
+
+const SecretContent& Secret::get_content(bool refresh) {
+  if (!content_ || refresh) {
+    content_ = unwrap(model_.backend().secret_get(id_, label_, refresh, /*peek=*/false));
+  }
+  return *content_;
+}
+
+SecretContent Secret::peek_content() {
+  return unwrap(model_.backend().secret_get(id_, label_, /*refresh=*/false, /*peek=*/true));
+}
+
+SecretInfo Secret::get_info() {
+  // ops never passes both: the id when it has one, else the label.
+  auto info = id_ ? unwrap(model_.backend().secret_info_get(id_, std::nullopt))
+                  : unwrap(model_.backend().secret_info_get(std::nullopt, label_));
+  if (!info.id.empty()) info.id = canonicalize_id(info.id, model_.uuid());
+  if (!id_ && !info.id.empty()) id_ = info.id;
+  return info;
+}
+
+void Secret::set_content(const SecretContent& content) {
+  validate_content(content);
+  const std::string id = require_id();
+  SecretMetadata meta;
+  meta.label = label_;
+  unwrap(model_.backend().secret_set(id, content, meta, SecretOwner::kApplication));
+  content_.reset();  // the new revision is read back only on request
+}
+
+void Secret::set_info(const SecretMetadata& meta) {
+  const std::string id = require_id();
+  unwrap(model_.backend().secret_set(id, std::nullopt, meta, SecretOwner::kApplication));
+  if (meta.label) label_ = meta.label;
+}
+
+void Secret::grant(const Relation& relation, const std::optional<std::string>& unit) {
+  unwrap(model_.backend().secret_grant(require_id(), relation.id, unit));
+}
+
+void Secret::revoke(const Relation& relation, const std::optional<std::string>& unit) {
+  unwrap(model_.backend().secret_revoke(require_id(), relation.id, unit));
+}
+
+void Secret::remove_revision(int revision) {
+  unwrap(model_.backend().secret_remove(require_id(), revision));
+}
+
+void Secret::remove_all_revisions() {
+  unwrap(model_.backend().secret_remove(require_id(), std::nullopt));
+}
+
+}  // namespace ops

@@ -1,0 +1,19 @@
+// record_tool_call: appends one hook-tool call to the model's trace.
+//
+// Contract: never stores secret content. Secret content arguments of secret-add/secret-set are
+// kept only as `key#file=<path>` (the path, never the file) or rewritten to `key=<redacted>`;
+// the stdout of secret-get is replaced by `<redacted>`. Failing to write the trace never changes
+// the tool's result.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tool/tool_context.h"
+
+namespace juju_sim {
+
+void record_tool_call(ToolContext& ctx, const std::vector<std::string>& argv, int exit_code,
+                      const std::string& stdout_text, const std::string& stderr_text);
+
+}  // namespace juju_sim
