@@ -32,7 +32,8 @@ class Unit;
 class Secret {
  public:
   Secret(Model& model, std::optional<std::string> id, std::optional<std::string> label,
-         std::optional<SecretContent> content = std::nullopt);
+         std::optional<SecretContent> content = std::nullopt,
+         SecretOwner owner = SecretOwner::kApplication);
 
   // The canonical id (secret://<model-uuid>/<xid> or as Juju printed it), if known.
   const std::optional<std::string>& id() const { return id_; }
@@ -63,6 +64,8 @@ class Secret {
   std::optional<std::string> id_;
   std::optional<std::string> label_;
   std::optional<SecretContent> content_;
+  // Sent as secret-set --owner; Juju validates and ignores it, ops always passes it.
+  SecretOwner owner_;
 };
 
 }  // namespace ops

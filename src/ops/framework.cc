@@ -22,9 +22,9 @@ Object::Object(Framework& framework, std::string key)
     : framework_(&framework), handle_path_(std::move(key)) {}
 
 Object::Object(Object& parent, std::string_view kind, std::string_view key)
-    : framework_(&parent.framework()) {
-  handle_path_ = parent.handle_path() + "/" + std::string(kind);
-  if (!key.empty()) handle_path_ += "[" + std::string(key) + "]";
+    : framework_(&parent.framework()), handle_path_(parent.handle_path()) {
+  handle_path_.append("/").append(kind);
+  if (!key.empty()) handle_path_.append("[").append(key).append("]");
 }
 
 void EventBase::defer() {

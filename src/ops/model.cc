@@ -85,7 +85,8 @@ Secret Unit::add_secret(const SecretContent& content, std::optional<std::string>
   Secret::validate_content(content);
   SecretMetadata meta{label, std::move(description), std::nullopt, std::nullopt};
   auto id = unwrap(model_.backend().secret_add(content, meta, SecretOwner::kUnit));
-  return Secret(model_, Secret::canonicalize_id(id, model_.uuid()), std::move(label), content);
+  return Secret(model_, Secret::canonicalize_id(id, model_.uuid()), std::move(label), content,
+                SecretOwner::kUnit);
 }
 
 // ---- ConfigData ----

@@ -9,8 +9,12 @@
 namespace ops {
 
 Secret::Secret(Model& model, std::optional<std::string> id, std::optional<std::string> label,
-               std::optional<SecretContent> content)
-    : model_(model), id_(std::move(id)), label_(std::move(label)), content_(std::move(content)) {}
+               std::optional<SecretContent> content, SecretOwner owner)
+    : model_(model),
+      id_(std::move(id)),
+      label_(std::move(label)),
+      content_(std::move(content)),
+      owner_(owner) {}
 
 std::string Secret::canonicalize_id(const std::string& id, const std::string& model_uuid) {
   if (id.rfind("secret:", 0) == 0) return id;
@@ -75,13 +79,13 @@ void Secret::set_content(const SecretContent& content) {
   const std::string id = require_id();
   SecretMetadata meta;
   meta.label = label_;
-  unwrap(model_.backend().secret_set(id, content, meta, SecretOwner::kApplication));
+  unwrap(model_.backend().secret_set(id, content, meta, owner_));
   content_.reset();  // the new revision is read back only on request
 }
 
 void Secret::set_info(const SecretMetadata& meta) {
   const std::string id = require_id();
-  unwrap(model_.backend().secret_set(id, std::nullopt, meta, SecretOwner::kApplication));
+  unwrap(model_.backend().secret_set(id, std::nullopt, meta, owner_));
   if (meta.label) label_ = meta.label;
 }
 
