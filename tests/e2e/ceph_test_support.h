@@ -1,0 +1,81 @@
+// Helpers of the e2e tests against a real cluster: bounded child processes, ceph-fuse mounts and
+// 0600 keyring files. Every wait here has a deadline, and every mount is undone by a destructor.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace cephfs::e2e {
+
+// A private temporary directory (mkdtemp under /tmp), removed with its contents on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+struct RunResult {
+  int exit_code = -1;  // -1: killed at the deadline (or could not start)
+  bool timed_out = false;
+  std::string output;  // stdout and stderr together
+};
+
+// Runs argv[0] (looked up on PATH) with stdin from /dev/null, kills it at `limit`.
+RunResult run(const std::vector<std::string>& argv, std::chrono::milliseconds limit);
+
+// Writes "[client.<id>]\n\tkey = <key>\n" to `path` with mode 0600 (created, never on argv).
+void write_keyring(const std::string& path, const std::string& client_id, const std::string& key);
+
+// A ceph-fuse mount as client.<client_id>, run in the foreground as our child (so we own its pid):
+//   ceph-fuse -f --no-mon-config -c /dev/null -m <mon_host> -n client.<id> --keyring <file>
+//             --client_fs <fs> -r <path> --log-file /dev/null <mountpoint>
+// The key reaches ceph-fuse through the keyring file only. --no-mon-config makes a refused key
+// fail with "(13) Permission denied" instead of "failed to fetch mon config".
+class FuseMount {
+ public:
+  struct Options {
+    std::string mon_host;
+    std::string client_id;
+    std::string keyring_file;
+    std::string fs_name;
+    std::string path;
+    std::string mountpoint;  // created if missing
+  };
+
+  // Starts ceph-fuse and waits, at most `limit`, until the mount appears or ceph-fuse exits.
+  explicit FuseMount(Options options, std::chrono::milliseconds limit = std::chrono::seconds(30));
+  // Lazily unmounts, then waits (bounded) for ceph-fuse to exit, SIGKILL after 10 s.
+  ~FuseMount();
+  FuseMount(const FuseMount&) = delete;
+  FuseMount& operator=(const FuseMount&) = delete;
+
+  bool mounted() const { return mounted_; }
+  // ceph-fuse's output so far (its errors, e.g. "ceph mount failed with (13) Permission denied").
+  std::string output() const;
+  const std::string& mountpoint() const { return options_.mountpoint; }
+
+ private:
+  Options options_;
+  std::string log_file_;
+  pid_t pid_ = -1;
+  bool mounted_ = false;
+};
+
+// True when `mountpoint` is a mount point of a ceph-fuse file system (from /proc/self/mountinfo).
+bool is_ceph_fuse_mount(const std::string& mountpoint);
+
+// Writes `content` to `path` and fsyncs it, so the data reaches RADOS. False on any error.
+bool write_file_synced(const std::string& path, const std::string& content);
+// Reads `path` into `content`; false when it cannot be opened or read.
+bool read_file(const std::string& path, std::string& content);
+
+}  // namespace cephfs::e2e
