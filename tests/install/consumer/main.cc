@@ -1,7 +1,8 @@
 // Compiles and links against the installed headers and static libraries.
+#include "ops/main.h"
+
 #include "charms/storage_libs/v0/cephfs_interfaces.h"
 #include "ops/charm.h"
-#include "ops/main.h"
 
 class ConsumerCharm : public ops::CharmBase {
  public:

@@ -36,6 +36,7 @@ std::map<std::string, std::string> parse_key_values(const std::vector<std::strin
 
 struct Cli {
   std::string model_dir;
+  double lock_timeout = 5;  // seconds to wait for another process's write lock
   std::unique_ptr<Database> db;
   ModelPaths paths;
 
@@ -50,6 +51,7 @@ struct Cli {
                                     paths.dir, model_dir));
     }
     db = std::make_unique<Database>(paths.db(), false);
+    db->set_busy_timeout(std::chrono::milliseconds(static_cast<long long>(lock_timeout * 1000)));
     check_schema(*db);
     return *db;
   }
@@ -62,6 +64,8 @@ int run_cli(int argc, char** argv) {
   CLI::App app{"juju-sim: a process-level simulator of one Juju model"};
   app.require_subcommand(1);
   app.add_option("-m,--model", cli.model_dir, "model directory (default: $JUJU_SIM_MODEL)");
+  app.add_option("--lock-timeout", cli.lock_timeout,
+                 "seconds to wait while another process writes the model state");
   int exit_code = 0;
 
   std::string model_name = "test-model";
@@ -205,7 +209,8 @@ int run_cli(int argc, char** argv) {
       }
     }
     for (const auto& [key, value] : parse_key_values(action_params)) {
-      params[key] = yaml_text_to_json(value);
+      // `who=` is the empty string (a YAML null would fail the action's string schema).
+      params[key] = value.empty() ? json("") : yaml_text_to_json(value);
     }
     ensure_tools_dir(cli.paths);
     run_options.timeout = std::chrono::milliseconds(static_cast<long long>(timeout_seconds * 1000));
@@ -265,6 +270,9 @@ int run_cli(int argc, char** argv) {
   settle_cmd->add_option("--hook-timeout", timeout_seconds, "seconds before a hook is killed");
   settle_cmd->add_option("--max-attempts", run_options.max_attempts,
                          "attempts of a failing hook before the unit is put in error");
+  std::string settle_format = "text";
+  settle_cmd->add_option("--format", settle_format, "text, or json with timings")
+      ->check(CLI::IsMember({"text", "json"}));
   settle_cmd->callback([&] {
     Database& db = cli.open();
     run_options.timeout = std::chrono::milliseconds(static_cast<long long>(timeout_seconds * 1000));
@@ -278,7 +286,24 @@ int run_cli(int argc, char** argv) {
     };
     SettleResult result = settle(db, cli.paths, run_options, max_hooks, progress);
     if (tty) std::cerr << "\r\033[K";
-    std::cout << fmt::format("ran {} hooks\n", result.hooks_run);
+    auto seconds = [](std::chrono::nanoseconds time) {
+      return std::chrono::duration<double>(time).count();
+    };
+    if (settle_format == "json") {
+      print_json({{"hooks", result.hooks_run},
+                  {"quiescent", result.quiescent},
+                  {"units-in-error", result.units_in_error},
+                  {"seconds", seconds(result.total_time)},
+                  {"charm-seconds", seconds(result.charm_time)},
+                  {"tool-seconds", seconds(result.tool_time)},
+                  {"sim-cpu-seconds", seconds(result.sim_cpu)},
+                  {"charm-cpu-seconds", seconds(result.charm_cpu)}});
+    } else {
+      std::cout << fmt::format(
+          "ran {} hooks in {:.2f} s (charm processes {:.2f} s, of which hook tools {:.2f} s)\n",
+          result.hooks_run, seconds(result.total_time), seconds(result.charm_time),
+          seconds(result.tool_time));
+    }
     for (const auto& unit : result.units_in_error) {
       UnitInfo info = require_unit(db, unit);
       std::cerr << fmt::format("ERROR unit {} is in error: hook failed: \"{}\"\n", unit,

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,8 +13,6 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
-
-#include "sim_error.h"
 
 namespace juju_sim {
 namespace {
@@ -62,26 +61,32 @@ ProcessResult run_charm_process(const std::string& program, const std::string& c
   envp.push_back(nullptr);
   char* argv[] = {const_cast<char*>(program.c_str()), nullptr};
 
+  // posix_spawn (vfork-like) rather than fork: copying the simulator's page tables for every
+  // hook was a third of its CPU time with a thousand units.
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
+  posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attributes, 0);  // its own process group, killed as a whole
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  pid_t pid = fork();
-  if (pid < 0) throw runtime_error(std::string("cannot start a hook: ") + std::strerror(errno));
-  if (pid == 0) {
-    setpgid(0, 0);
-    int in = open("/dev/null", O_RDONLY);
-    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) {
-      _exit(126);
-    }
-    if (chdir(cwd.c_str()) != 0) {
-      dprintf(2, "cannot enter charm directory %s: %s\n", cwd.c_str(), std::strerror(errno));
-      _exit(126);
-    }
-    execve(program.c_str(), argv, envp.data());
-    dprintf(2, "cannot execute %s: %s\n", program.c_str(), std::strerror(errno));
-    _exit(127);
+  pid_t pid = 0;
+  int spawn_error = posix_spawn(&pid, program.c_str(), &actions, &attributes, argv, envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  if (spawn_error != 0) {
+    ProcessResult failed;
+    failed.exit_code = spawn_error == ENOENT ? 127 : 126;
+    failed.stderr_text =
+        "cannot execute " + program + " in " + cwd + ": " + std::strerror(spawn_error) + "\n";
+    return failed;
   }
-  setpgid(pid, pid);
 
   ProcessResult result;
   int status = 0;

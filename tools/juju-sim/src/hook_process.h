@@ -4,8 +4,8 @@
 // `cwd`, stdin from /dev/null, in its own process group; stdout and stderr are captured through
 // files in `scratch_dir`. If it has not exited after `timeout`, the whole process group is
 // killed with SIGKILL and `timed_out` is set. A process killed by a signal reports
-// exit_code 128+signal. Never throws for the child's failures; throws SimError(1) only if the
-// process cannot be started at all (fork failure).
+// exit_code 128+signal. Never throws: a process that cannot be started (no such file, not
+// executable, bad cwd) reports exit_code 127 (not found) or 126 with the reason on stderr.
 #pragma once
 
 #include <chrono>

@@ -125,10 +125,10 @@ void insert_context(Database& db, const std::string& id, const HookSpec& hook,
 
 void record_run(Database& db, const std::string& context_id, const HookSpec& hook,
                 const std::string& kind, const std::map<std::string, std::string>& env,
-                const ProcessResult& result) {
+                const ProcessResult& result, std::chrono::nanoseconds duration) {
   db.prepare(
-        "INSERT INTO trace(context_id, unit, kind, name, stdout, stderr, exit, env) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        "INSERT INTO trace(context_id, unit, kind, name, stdout, stderr, exit, env, duration_us) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(1, context_id)
       .bind(2, hook.unit)
       .bind(3, kind)
@@ -137,6 +137,8 @@ void record_run(Database& db, const std::string& context_id, const HookSpec& hoo
       .bind(6, result.stderr_text)
       .bind(7, result.exit_code)
       .bind(8, juju_env_json(env).dump())
+      .bind(9, static_cast<std::int64_t>(
+                   std::chrono::duration_cast<std::chrono::microseconds>(duration).count()))
       .run();
   auto log = [&](const char* level, const std::string& text) {
     if (text.empty()) return;
@@ -170,15 +172,17 @@ HookOutcome run_hook(Database& db, const ModelPaths& paths, const HookSpec& hook
   add_hook_env(db, hook, env);
   insert_context(db, context_id, hook, 0);
 
+  auto started = std::chrono::steady_clock::now();
   ProcessResult result = execute(paths, unit, env, options);
 
   HookOutcome outcome;
+  outcome.charm_time = std::chrono::steady_clock::now() - started;
   outcome.exit_code = result.exit_code;
   outcome.timed_out = result.timed_out;
   outcome.ok = result.exit_code == 0 && !result.timed_out;
   Transaction tx(db);
   db.prepare("UPDATE contexts SET active = 0 WHERE id = ?").bind(1, context_id).run();
-  record_run(db, context_id, hook, "hook", env, result);
+  record_run(db, context_id, hook, "hook", env, result, outcome.charm_time);
   if (outcome.ok) {
     commit_staged(db, context_id);
     complete_hook(db, hook);
@@ -221,11 +225,13 @@ ActionOutcome run_action(Database& db, const ModelPaths& paths, const std::strin
   env["JUJU_ACTION_TAG"] = fmt::format("action-{}", outcome.id);
   insert_context(db, context_id, hook, outcome.id);
 
+  auto started = std::chrono::steady_clock::now();
   ProcessResult result = execute(paths, unit, env, options);
+  auto duration = std::chrono::steady_clock::now() - started;
 
   Transaction tx(db);
   db.prepare("UPDATE contexts SET active = 0 WHERE id = ?").bind(1, context_id).run();
-  record_run(db, context_id, hook, "action", env, result);
+  record_run(db, context_id, hook, "action", env, result, duration);
   auto s = db.prepare("SELECT status, results, message FROM actions WHERE id = ?");
   s.bind(1, outcome.id);
   s.step();

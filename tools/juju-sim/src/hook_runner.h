@@ -28,6 +28,8 @@ struct RunOptions {
 
 struct HookOutcome {
   bool ok = false;
+  // Wall time of the charm process (fork to exit), hook tools it called included.
+  std::chrono::nanoseconds charm_time{0};
   int exit_code = 0;
   bool timed_out = false;
   bool unit_in_error = false;

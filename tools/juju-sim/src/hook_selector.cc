@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "secret_store.h"
@@ -77,12 +79,116 @@ std::optional<HookSpec> queued_hook(Database& db, const UnitInfo& unit) {
   return hook;
 }
 
-bool member_gone(Database& db, const RelationInfo& relation, const UnitInfo& unit,
-                 const std::string& member) {
-  auto info = find_unit(db, member);
-  if (!info || info->life != "alive") return true;
-  auto potential = potential_members(db, relation, unit);
-  return std::find(potential.begin(), potential.end(), member) == potential.end();
+// A unit this unit could see on the other side of a relation (see potential_members()).
+struct Candidate {
+  std::string name;
+  bool alive = false;
+  bool in_scope = false;
+};
+
+// All candidates in one query, in unit order: with 1000 remote units, per-unit lookups would
+// dominate settle.
+std::vector<Candidate> candidates(Database& db, const RelationInfo& relation,
+                                  const UnitInfo& unit) {
+  auto s = db.prepare(
+      "SELECT u.name, u.life, u.principal, COALESCE(ru.in_scope, 0) FROM units u "
+      "LEFT JOIN relation_units ru ON ru.relation_id = ? AND ru.unit = u.name "
+      "WHERE u.app = ? ORDER BY u.seq");
+  s.bind(1, relation.id).bind(2, relation.remote_app_of(unit.app));
+  std::vector<Candidate> out;
+  while (s.step()) {
+    std::string name = s.text(0);
+    if (name == unit.name) continue;
+    if (relation.is_container() && !relation.is_peer() && s.text(2) != unit.name &&
+        unit.principal != name) {
+      continue;
+    }
+    out.push_back({name, s.text(1) == "alive", s.integer(3) != 0});
+  }
+  return out;
+}
+
+std::unordered_map<std::string, std::int64_t> unit_bag_versions(Database& db,
+                                                                std::int64_t relation_id) {
+  auto s = db.prepare("SELECT owner, version FROM bags WHERE relation_id = ? AND is_app = 0");
+  s.bind(1, relation_id);
+  std::unordered_map<std::string, std::int64_t> out;
+  while (s.step()) out.emplace(s.text(0), s.integer(1));
+  return out;
+}
+
+// The next joined/departed/changed hook over a global (or peer) relation, each found by one
+// indexed query that stops at the first hit: a provider with 1000 remote units runs thousands of
+// hooks, so per-member work in C++ would dominate settle.
+std::optional<HookSpec> global_member_hook(Database& db, const UnitInfo& unit,
+                                           const RelationInfo& relation) {
+  auto join = db.prepare(
+      "SELECT u.name FROM units u JOIN relation_units ru ON ru.relation_id = ?1 AND "
+      "ru.unit = u.name AND ru.in_scope = 1 WHERE u.app = ?2 AND u.life = 'alive' AND "
+      "u.name != ?3 AND NOT EXISTS (SELECT 1 FROM relation_members m WHERE m.relation_id = ?1 "
+      "AND m.unit = ?3 AND m.member = u.name) ORDER BY u.seq LIMIT 1");
+  join.bind(1, relation.id).bind(2, relation.remote_app_of(unit.app)).bind(3, unit.name);
+  if (join.step()) {
+    HookSpec hook = relation_hook(unit, relation, "joined", join.text(0));
+    hook.target_version = bag_version(db, relation.id, hook.remote_unit);
+    return hook;
+  }
+  auto depart = db.prepare(
+      "SELECT m.member FROM relation_members m LEFT JOIN units u ON u.name = m.member "
+      "WHERE m.relation_id = ? AND m.unit = ? AND (u.name IS NULL OR u.life != 'alive') "
+      "ORDER BY m.rowid LIMIT 1");
+  depart.bind(1, relation.id).bind(2, unit.name);
+  if (depart.step()) {
+    HookSpec hook = relation_hook(unit, relation, "departed", depart.text(0));
+    hook.departing = hook.remote_unit;
+    return hook;
+  }
+  auto change = db.prepare(
+      "SELECT m.member, b.version FROM relation_members m JOIN bags b ON "
+      "b.relation_id = m.relation_id AND b.owner = m.member WHERE m.relation_id = ? AND "
+      "m.unit = ? AND b.version > m.seen ORDER BY m.rowid LIMIT 1");
+  change.bind(1, relation.id).bind(2, unit.name);
+  if (change.step()) {
+    HookSpec hook = relation_hook(unit, relation, "changed", change.text(0));
+    hook.target_version = change.integer(1);
+    return hook;
+  }
+  return std::nullopt;
+}
+
+// The same over a container-scoped relation, where only a principal and its subordinates see
+// each other (a handful of units).
+std::optional<HookSpec> container_member_hook(Database& db, const UnitInfo& unit,
+                                              const RelationInfo& relation) {
+  auto joined = joined_members(db, relation.id, unit.name);
+  std::unordered_set<std::string> joined_names;
+  for (const auto& [member, seen] : joined) joined_names.insert(member);
+  std::unordered_set<std::string> alive;
+  auto remote = candidates(db, relation, unit);
+  for (const Candidate& candidate : remote) {
+    if (candidate.alive) alive.insert(candidate.name);
+  }
+  for (const Candidate& candidate : remote) {
+    if (joined_names.count(candidate.name) || !candidate.alive || !candidate.in_scope) continue;
+    HookSpec hook = relation_hook(unit, relation, "joined", candidate.name);
+    hook.target_version = bag_version(db, relation.id, candidate.name);
+    return hook;
+  }
+  for (const auto& [member, seen] : joined) {
+    if (alive.count(member)) continue;
+    HookSpec hook = relation_hook(unit, relation, "departed", member);
+    hook.departing = member;
+    return hook;
+  }
+  auto versions = unit_bag_versions(db, relation.id);
+  for (const auto& [member, seen] : joined) {
+    auto version = versions.find(member);
+    if (version == versions.end() || version->second <= seen) continue;
+    HookSpec hook = relation_hook(unit, relation, "changed", member);
+    hook.target_version = version->second;
+    return hook;
+  }
+  return std::nullopt;
 }
 
 std::optional<HookSpec> alive_relation_hook(Database& db, const UnitInfo& unit,
@@ -94,32 +200,10 @@ std::optional<HookSpec> alive_relation_hook(Database& db, const UnitInfo& unit,
     hook.target_version = bag_version(db, relation.id, *state.changed_pending);
     return hook;
   }
-  auto joined = joined_members(db, relation.id, unit.name);
-  auto is_joined = [&](const std::string& name) {
-    return std::any_of(joined.begin(), joined.end(),
-                       [&](const auto& m) { return m.first == name; });
-  };
-  for (const std::string& member : potential_members(db, relation, unit)) {
-    if (is_joined(member)) continue;
-    auto info = find_unit(db, member);
-    if (!info || info->life != "alive" || !in_scope(db, relation.id, member)) continue;
-    HookSpec hook = relation_hook(unit, relation, "joined", member);
-    hook.target_version = bag_version(db, relation.id, member);
-    return hook;
-  }
-  for (const auto& [member, seen] : joined) {
-    if (!member_gone(db, relation, unit, member)) continue;
-    HookSpec hook = relation_hook(unit, relation, "departed", member);
-    hook.departing = member;
-    return hook;
-  }
-  for (const auto& [member, seen] : joined) {
-    std::int64_t version = bag_version(db, relation.id, member);
-    if (version <= seen) continue;
-    HookSpec hook = relation_hook(unit, relation, "changed", member);
-    hook.target_version = version;
-    return hook;
-  }
+  auto member_hook = relation.is_container() && !relation.is_peer()
+                         ? container_member_hook(db, unit, relation)
+                         : global_member_hook(db, unit, relation);
+  if (member_hook) return member_hook;
   std::int64_t app_version = bag_version(db, relation.id, relation.remote_app_of(unit.app));
   if (app_version > state.app_seen) {
     HookSpec hook = relation_hook(unit, relation, "changed", "");

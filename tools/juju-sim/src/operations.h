@@ -6,6 +6,7 @@
 // state is unchanged on error. Operations only queue or mark work; hooks run in settle().
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -42,6 +43,12 @@ void remove_relation(Database& db, const std::string& a, const std::string& b);
 
 struct SettleResult {
   int hooks_run = 0;
+  // Where the time went: all of settle, the charm processes (hook tools included), and the
+  // in-process time of the hook tools (from their trace records; process start-up excluded).
+  std::chrono::nanoseconds total_time{0}, charm_time{0}, tool_time{0};
+  // CPU time (user + system) of juju-sim itself and of the charm processes with everything they
+  // ran (hook tools included); unlike wall time, independent of other load on the machine.
+  std::chrono::nanoseconds sim_cpu{0}, charm_cpu{0};
   bool quiescent = false;
   std::vector<std::string> units_in_error;
 };

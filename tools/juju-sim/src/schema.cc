@@ -69,7 +69,7 @@ CREATE TABLE trace(
   kind TEXT NOT NULL, name TEXT NOT NULL, argv TEXT NOT NULL DEFAULT '[]',
   stdin TEXT NOT NULL DEFAULT '', stdout TEXT NOT NULL DEFAULT '',
   stderr TEXT NOT NULL DEFAULT '', exit INTEGER NOT NULL DEFAULT 0,
-  env TEXT NOT NULL DEFAULT '{}');
+  env TEXT NOT NULL DEFAULT '{}', duration_us INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE actions(
   id INTEGER PRIMARY KEY, unit TEXT NOT NULL, name TEXT NOT NULL, params TEXT NOT NULL,
   status TEXT NOT NULL DEFAULT 'pending', results TEXT NOT NULL DEFAULT '{}',
@@ -79,6 +79,11 @@ CREATE TABLE unit_state(unit TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NU
   PRIMARY KEY(unit, key));
 CREATE INDEX relation_units_by_unit ON relation_units(unit);
 CREATE INDEX trace_by_unit ON trace(unit);
+CREATE INDEX hook_queue_by_unit ON hook_queue(unit);
+CREATE INDEX relation_members_by_unit ON relation_members(unit, relation_id);
+CREATE INDEX units_by_app ON units(app, seq);
+CREATE INDEX staged_ops_by_context ON staged_ops(context_id);
+CREATE INDEX secret_consumers_by_unit ON secret_consumers(unit);
 )sql");
   db.prepare("INSERT INTO model(key, value) VALUES ('schema', ?)").bind(1, kSchemaVersion).run();
 }

@@ -14,7 +14,7 @@
 
 namespace juju_sim {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 void create_schema(Database& db);
 void check_schema(Database& db);

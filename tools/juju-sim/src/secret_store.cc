@@ -50,8 +50,7 @@ std::string secret_manager_unit(Database& db, const SecretInfo& secret) {
 }
 
 bool secret_granted_to(Database& db, const std::string& xid, const UnitInfo& unit) {
-  auto s = db.prepare(
-      "SELECT 1 FROM secret_grants WHERE xid = ? AND (target = ? OR target = ?)");
+  auto s = db.prepare("SELECT 1 FROM secret_grants WHERE xid = ? AND (target = ? OR target = ?)");
   s.bind(1, xid).bind(2, unit.app).bind(3, unit.name);
   return s.step();
 }

@@ -8,39 +8,59 @@
 namespace juju_sim {
 namespace {
 
+std::string locked_message(sqlite3* db) {
+  const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+  return fmt::format(
+      "the model state {} is locked by another process (another juju-sim command or a hook "
+      "still writing); nothing was changed: try again when it has finished",
+      file ? file : "");
+}
+
 [[noreturn]] void fail(sqlite3* db, const std::string& what) {
+  if (db && (sqlite3_errcode(db) == SQLITE_BUSY || sqlite3_errcode(db) == SQLITE_LOCKED)) {
+    throw usage_error(locked_message(db));
+  }
   throw usage_error(fmt::format("state database: {}: {}", what, db ? sqlite3_errmsg(db) : "?"));
 }
 
 }  // namespace
 
-Statement::Statement(sqlite3* db, sqlite3_stmt* stmt, std::string sql)
-    : db_(db), stmt_(stmt), sql_(std::move(sql)) {}
+Statement::Statement(sqlite3* db, sqlite3_stmt* stmt, std::string_view sql, bool* in_use)
+    : db_(db), stmt_(stmt), sql_(sql), in_use_(in_use) {}
 
 Statement::Statement(Statement&& other) noexcept
-    : db_(other.db_), stmt_(other.stmt_), sql_(std::move(other.sql_)) {
+    : db_(other.db_), stmt_(other.stmt_), sql_(other.sql_), in_use_(other.in_use_) {
   other.stmt_ = nullptr;
+  other.in_use_ = nullptr;
 }
 
 Statement::~Statement() {
-  if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+  if (stmt_ == nullptr) return;
+  if (in_use_ != nullptr) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    *in_use_ = false;
+  } else {
+    sqlite3_finalize(stmt_);
+  }
 }
 
 Statement& Statement::bind(int index, std::string_view value) {
   if (sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
                         SQLITE_TRANSIENT) != SQLITE_OK) {
-    fail(db_, "bind in " + sql_);
+    fail(db_, "bind in " + std::string(sql_));
   }
   return *this;
 }
 
 Statement& Statement::bind(int index, std::int64_t value) {
-  if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) fail(db_, "bind in " + sql_);
+  if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK)
+    fail(db_, "bind in " + std::string(sql_));
   return *this;
 }
 
 Statement& Statement::bind_null(int index) {
-  if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) fail(db_, "bind in " + sql_);
+  if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) fail(db_, "bind in " + std::string(sql_));
   return *this;
 }
 
@@ -48,7 +68,7 @@ bool Statement::step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  fail(db_, sql_);
+  fail(db_, std::string(sql_));
 }
 
 void Statement::run() {
@@ -82,15 +102,34 @@ Database::Database(const std::string& path, bool create) : path_(path) {
   exec("PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
 }
 
-Database::~Database() { sqlite3_close(db_); }
+Database::~Database() {
+  for (auto& [sql, cached] : cache_) sqlite3_finalize(cached.stmt);
+  sqlite3_close(db_);
+}
+
+void Database::set_busy_timeout(std::chrono::milliseconds timeout) {
+  sqlite3_busy_timeout(db_, static_cast<int>(timeout.count()));
+}
 
 Statement Database::prepare(std::string_view sql) {
+  auto [slot, inserted] = cache_.try_emplace(std::string(sql));
+  CachedStatement& cached = slot->second;
+  if (!cached.in_use) {
+    if (cached.stmt == nullptr &&
+        sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                           &cached.stmt, nullptr) != SQLITE_OK) {
+      cache_.erase(slot);
+      fail(db_, std::string(sql));
+    }
+    cached.in_use = true;
+    return Statement(db_, cached.stmt, slot->first, &cached.in_use);
+  }
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
       SQLITE_OK) {
     fail(db_, std::string(sql));
   }
-  return Statement(db_, stmt, std::string(sql));
+  return Statement(db_, stmt, slot->first);
 }
 
 void Database::exec(std::string_view sql) {
@@ -99,6 +138,8 @@ void Database::exec(std::string_view sql) {
   if (sqlite3_exec(db_, copy.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
     std::string message = error ? error : sqlite3_errmsg(db_);
     sqlite3_free(error);
+    int code = sqlite3_errcode(db_);
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED) throw usage_error(locked_message(db_));
     throw usage_error(fmt::format("state database {}: {}", path_, message));
   }
 }

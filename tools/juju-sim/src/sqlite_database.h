@@ -2,8 +2,9 @@
 //
 // Contract: a Database owns one connection, opened with a busy timeout so that a hook tool and
 // the simulator can share the file. Every failing SQLite call throws SimError(2) whose message
-// names the database file and SQLite's own text ("file is not a database", "database is
-// locked"), so a corrupt or locked state file is a clear CLI error. Not thread-safe: one
+// names the database file and SQLite's own text ("file is not a database"); a write lock held by
+// another connection past the busy timeout gives "the model state <file> is locked by another
+// process ...". So a corrupt or locked state file is a clear CLI error. Not thread-safe: one
 // Database per thread. Transaction is a scope guard: it rolls back unless commit() was called.
 //
 // Example:
@@ -13,10 +14,12 @@
 //   tx.commit();
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -25,7 +28,9 @@ namespace juju_sim {
 
 class Statement {
  public:
-  Statement(sqlite3* db, sqlite3_stmt* stmt, std::string sql);
+  // `in_use` is the cache slot's flag when the statement is borrowed from the Database's cache
+  // (reset, not finalized, on destruction); nullptr for a statement owned outright.
+  Statement(sqlite3* db, sqlite3_stmt* stmt, std::string_view sql, bool* in_use = nullptr);
   Statement(Statement&& other) noexcept;
   Statement& operator=(Statement&&) = delete;
   Statement(const Statement&) = delete;
@@ -57,7 +62,8 @@ class Statement {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_;
-  std::string sql_;
+  std::string_view sql_;
+  bool* in_use_;
 };
 
 class Database {
@@ -68,6 +74,12 @@ class Database {
   Database& operator=(const Database&) = delete;
   ~Database();
 
+  // How long a call waits for another connection's write lock before failing with the
+  // "locked by another process" error (default 5 s).
+  void set_busy_timeout(std::chrono::milliseconds timeout);
+
+  // Statements are compiled once per connection and reused (a statement still in use when the
+  // same SQL is prepared again, e.g. in a nested loop, gets a fresh one).
   Statement prepare(std::string_view sql);
   // Runs one or more statements without results (sqlite3_exec).
   void exec(std::string_view sql);
@@ -80,8 +92,14 @@ class Database {
   std::int64_t query_int(std::string_view sql, std::int64_t fallback = 0);
 
  private:
+  struct CachedStatement {
+    sqlite3_stmt* stmt = nullptr;
+    bool in_use = false;
+  };
   sqlite3* db_ = nullptr;
   std::string path_;
+  // Keys own the SQL text that borrowed Statements point at; node-based, so addresses are stable.
+  std::unordered_map<std::string, CachedStatement> cache_;
 };
 
 class Transaction {

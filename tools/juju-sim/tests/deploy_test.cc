@@ -33,6 +33,9 @@ TEST_F(Deploy, GivesHooksTheJujuEnvironment) {
   EXPECT_EQ(env["JUJU_CONTEXT_ID"], "app/0-install-1");
   EXPECT_EQ(env["JUJU_CHARM_DIR"], model_ + "/units/app-0/charm");
   EXPECT_EQ(env["JUJU_PRINCIPAL_UNIT"], "");
+  for (const auto& [key, value] : env.items()) {
+    EXPECT_EQ(key.rfind("JUJU_SIM", 0), std::string::npos) << key << " is not a Juju variable";
+  }
 }
 
 TEST_F(Deploy, ConfigGetMergesDefaultsAndDeployConfig) {
@@ -111,4 +114,19 @@ TEST_F(Deploy, RunsActionsWithParamsAndResults) {
   EXPECT_EQ(failed.exit_code, 1);
   EXPECT_EQ(json::parse(failed.out)["message"], "no luck");
   EXPECT_EQ(sim({"run", "app/0", "nope"}).exit_code, 2);
+}
+
+TEST_F(Deploy, SettleReportsHooksAndWhereTheTimeWent) {
+  ok({"deploy", "app", write_charm("app", "", {{"install", "is-leader >/dev/null\n"}}), "-n", "2"});
+  json report = json::parse(ok({"settle", "--format", "json"}));
+  EXPECT_EQ(report["hooks"], 8);
+  EXPECT_EQ(report["quiescent"], true);
+  EXPECT_TRUE(report["units-in-error"].empty());
+  double seconds = report["seconds"], charm = report["charm-seconds"];
+  EXPECT_GT(charm, 0.0);
+  EXPECT_LE(charm, seconds);
+  EXPECT_GT(report["tool-seconds"].get<double>(), 0.0);  // the two is-leader calls
+  EXPECT_LE(report["tool-seconds"].get<double>(), charm);
+  EXPECT_GE(report["sim-cpu-seconds"].get<double>(), 0.0);
+  EXPECT_THAT(ok({"settle"}), HasSubstr("ran 0 hooks in"));
 }

@@ -42,7 +42,7 @@ class GoldenReplay : public SimTest, public ::testing::WithParamInterface<std::s
  protected:
   void SetUp() override {
     SimTest::SetUp();
-    if (!fs::is_directory(GOLDEN_DIR)) GTEST_SKIP() << "no golden traces at " << GOLDEN_DIR;
+    ASSERT_TRUE(fs::is_directory(GOLDEN_DIR)) << "no golden traces at " << GOLDEN_DIR;
     path_ = std::string(GOLDEN_DIR) + "/" + GetParam() + ".json";
     std::ifstream file(path_);
     ASSERT_TRUE(file) << "cannot read " << path_;

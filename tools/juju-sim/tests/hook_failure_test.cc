@@ -1,4 +1,6 @@
 // Failing and hanging hooks: retries, error state, resolve.
+#include <cstdio>
+
 #include "sim_fixture.h"
 
 using nlohmann::json;
@@ -30,5 +32,18 @@ TEST_F(HookFailure, HangingHookTimesOutIntoError) {
   ok({"deploy", "app", write_charm("app", "", {{"install", "sleep 30\n"}})});
   CliResult result = sim({"settle", "--hook-timeout", "0.3", "--max-attempts", "1"});
   EXPECT_EQ(result.exit_code, 1);
+  json unit = status()["applications"]["app"]["units"]["app/0"];
+  EXPECT_EQ(unit["juju-status"]["current"], "error");
+  EXPECT_EQ(unit["workload-status"]["message"], "hook failed: \"install\"");
+  EXPECT_EQ(hooks_run("app/0"), std::vector<std::string>{"app/0 install EXIT 137"});  // SIGKILL
+}
+
+TEST_F(HookFailure, DispatchThatCannotRunIsAFailedHook) {
+  ok({"deploy", "app", write_charm("app", "", {})});
+  std::remove((model_ + "/units/app-0/charm/dispatch").c_str());
+  EXPECT_EQ(sim({"settle", "--max-attempts", "1"}).exit_code, 1);
+  json install = trace("app/0")[0];
+  EXPECT_EQ(install["exit"], 127);
+  EXPECT_THAT(install["stderr"].get<std::string>(), HasSubstr("cannot execute"));
   EXPECT_EQ(status()["applications"]["app"]["units"]["app/0"]["juju-status"]["current"], "error");
 }

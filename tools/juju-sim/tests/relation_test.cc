@@ -93,3 +93,16 @@ TEST_F(Relation, RejectsUnknownEndpoint) {
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_THAT(result.err, HasSubstr("has no endpoint \"nope\""));
 }
+
+TEST_F(Relation, ShowRelationListsBagsAndUnitsInScope) {
+  deploy_pair(2, {{"share-relation-joined", "relation-set \"who=$JUJU_UNIT_NAME\"\n"}});
+  ok({"relate", "server", "client"});
+  ok({"settle"});
+  json shown = json::parse(ok({"show-relation", "0"}));
+  EXPECT_EQ(shown["units-in-scope"], json::parse(R"(["server/0", "client/0", "client/1"])"));
+  EXPECT_EQ(shown["unit-data"]["client/1"]["who"], "client/1");
+  EXPECT_EQ(shown["endpoints"], json::parse(R"(["server:share", "client:share"])"));
+  CliResult unknown = sim({"show-relation", "7"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_THAT(unknown.err, HasSubstr("relation 7 not found"));
+}

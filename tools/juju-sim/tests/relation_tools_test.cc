@@ -106,3 +106,20 @@ TEST_F(RelationTools, ToolsOutsideAHookFail) {
   int status = std::system(command.c_str());
   EXPECT_EQ(WEXITSTATUS(status), 1);
 }
+
+TEST_F(RelationTools, RelationIdsListsARemovedRelationUntilItIsBroken) {
+  ok({"deploy", "server", write_charm("server", "provides:\n  share: {interface: fs}\n", {})});
+  const std::string ids = "relation-ids share --format=json\n";
+  ok({"deploy", "client",
+      write_charm(
+          "client", "requires:\n  share: {interface: fs}\n",
+          {{"share-relation-departed", ids}, {"share-relation-broken", ids}, {"start", ids}})});
+  ok({"relate", "server", "client"});
+  ok({"settle"});
+  ok({"remove-relation", "server", "client"});
+  ok({"settle"});
+  auto calls = tool_calls("client/0", "relation-ids");
+  ASSERT_EQ(calls.size(), 3u);
+  EXPECT_EQ(calls[1]["stdout"], "[\"share:0\"]\n");  // relation-departed
+  EXPECT_EQ(calls[2]["stdout"], "[\"share:0\"]\n");  // relation-broken
+}

@@ -1,4 +1,6 @@
 // Secrets: add/grant/get, tracking, secret-changed, secret-remove, and no content in the trace.
+#include <fstream>
+
 #include "sim_fixture.h"
 
 using nlohmann::json;
@@ -92,4 +94,20 @@ TEST_F(Secrets, UngrantedUnitsCannotReadAndNonOwnersCannotManage) {
   auto gets = tool_calls("client/0", "secret-get");
   EXPECT_EQ(gets[0]["stderr"], "ERROR consumer label \"nope\" not found\n");
   EXPECT_EQ(gets[1]["exit"], 2);
+}
+
+TEST_F(Secrets, GrantHoldsUntilTheRelationIsGoneThenTrackingIsDropped) {
+  std::string client_departed = "uri=$(relation-get --app auth server)\nsecret-get \"$uri\" key\n";
+  deploy_secret_pair(kReadSecret);
+  ok({"remove-relation", "server", "client"});
+  // The client reads the secret in relation-departed: the grant lives as long as the relation.
+  std::string charm = model_ + "/units/client-0/charm";
+  std::ofstream(charm + "/on/share-relation-departed") << client_departed;
+  ok({"settle"});
+  auto gets = tool_calls("client/0", "secret-get");
+  ASSERT_FALSE(gets.empty());
+  EXPECT_EQ(gets.back()["exit"], 0) << gets.back().dump();
+  json secret = json::parse(ok({"secrets"})).begin().value();
+  EXPECT_TRUE(secret["grants"].empty());
+  EXPECT_TRUE(secret["consumers"].empty());
 }

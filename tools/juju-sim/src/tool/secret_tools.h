@@ -4,7 +4,8 @@
 // Rules: app-owned secrets are managed (set/grant/revoke/remove/info-get) by the owning app's
 // leader only (`permission denied` for other units of the app); a unit that does not own the
 // secret gets `secret "<xid>" not found` for management calls. Readers: the owner's units and
-// units granted access through a live relation. The first secret-get pins the latest revision;
+// units granted access through a relation (the grant holds until the relation is removed, so
+// departed/broken hooks can still read). The first secret-get pins the latest revision;
 // --refresh moves the pin, --peek does not. All writes, including pins and consumer labels, are
 // staged until the hook exits 0. Inside the hook that ran secret-set, secret-info-get still
 // reports the committed revision.

@@ -2,6 +2,7 @@
 //
 // Prints the tool's output on stdout; on failure prints `ERROR <message>` on stderr and exits
 // 2 for flag/argument errors or 1 for run-time errors, like Juju's jujuc commands.
+#include <chrono>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "tool/tool_trace.h"
 
 int main(int argc, char** argv) {
+  auto started = std::chrono::steady_clock::now();
   std::string name = argv[0];
   if (auto slash = name.rfind('/'); slash != std::string::npos) name = name.substr(slash + 1);
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -35,7 +37,8 @@ int main(int argc, char** argv) {
   if (exit_code == 0) std::cout << ctx->out;
   std::cerr << error;
   if (ctx && ctx->db) {
-    juju_sim::record_tool_call(*ctx, args, exit_code, exit_code == 0 ? ctx->out : "", error);
+    juju_sim::record_tool_call(*ctx, args, exit_code, exit_code == 0 ? ctx->out : "", error,
+                               std::chrono::steady_clock::now() - started);
   }
   return exit_code;
 }

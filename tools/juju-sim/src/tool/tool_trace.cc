@@ -7,7 +7,8 @@
 namespace juju_sim {
 
 void record_tool_call(ToolContext& ctx, const std::vector<std::string>& argv, int exit_code,
-                      const std::string& stdout_text, const std::string& stderr_text) {
+                      const std::string& stdout_text, const std::string& stderr_text,
+                      std::chrono::nanoseconds duration) {
   bool content_tool = ctx.tool == "secret-add" || ctx.tool == "secret-set";
   nlohmann::json args = nlohmann::json::array();
   for (const std::string& arg : argv) {
@@ -22,7 +23,7 @@ void record_tool_call(ToolContext& ctx, const std::vector<std::string>& argv, in
     ctx.db
         ->prepare(
             "INSERT INTO trace(context_id, unit, kind, name, argv, stdin, stdout, stderr, "
-            "exit) VALUES (?, ?, 'tool', ?, ?, ?, ?, ?, ?)")
+            "exit, duration_us) VALUES (?, ?, 'tool', ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, ctx.context_id)
         .bind(2, ctx.unit.name)
         .bind(3, ctx.tool)
@@ -31,6 +32,8 @@ void record_tool_call(ToolContext& ctx, const std::vector<std::string>& argv, in
         .bind(6, out)
         .bind(7, stderr_text)
         .bind(8, exit_code)
+        .bind(9, static_cast<std::int64_t>(
+                     std::chrono::duration_cast<std::chrono::microseconds>(duration).count()))
         .run();
   } catch (const SimError&) {
     // The trace is diagnostic only.

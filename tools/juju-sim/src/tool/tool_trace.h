@@ -6,6 +6,7 @@
 // the tool's result.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -13,7 +14,9 @@
 
 namespace juju_sim {
 
+// `duration` is the tool's in-process time, recorded for the settle timing report.
 void record_tool_call(ToolContext& ctx, const std::vector<std::string>& argv, int exit_code,
-                      const std::string& stdout_text, const std::string& stderr_text);
+                      const std::string& stdout_text, const std::string& stderr_text,
+                      std::chrono::nanoseconds duration);
 
 }  // namespace juju_sim

@@ -1,0 +1,97 @@
+// juju-sim at scale: settling a relation between a 1-unit provider and an N-unit requirer
+// application of the C++ sample charm (examples/sample-charm), every hook a real charm process.
+//
+// Per N, outside the timing: a fresh model, `deploy provider --config name=bench`,
+// `deploy requirer -n N`, `settle` (install ... start on every unit). Timed: `relate` +
+// `settle`, as measured by settle itself (`settle --format json`). Reported:
+//   - hooks run and hooks/s,
+//   - wall-time share of juju-sim itself (hook selection, commits, bookkeeping) versus the charm
+//     processes (fork to exit, hook tools included) and the hook tools' in-process time,
+//   - CPU-time share (juju-sim vs charm processes with their hook tools), which does not depend
+//     on other load on the machine.
+// N = 1000 is its own benchmark (BM_SettleRelationLarge; minutes of setup): select it with
+// --benchmark_filter=Large. Target (issue #4): < 60 s for N = 1000 on 2 cores.
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// Runs juju-sim on `model` and returns its stdout; throws on a non-zero exit.
+std::string juju_sim(const fs::path& model, const std::vector<std::string>& args) {
+  std::string command = std::string(JUJU_SIM_BINARY) + " --model '" + model.string() + "'";
+  for (const std::string& arg : args) command += " '" + arg + "'";
+  command += " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) throw std::runtime_error("cannot run " + command);
+  std::string out;
+  std::array<char, 4096> buffer{};
+  while (size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), n);
+  if (pclose(pipe) != 0) throw std::runtime_error(command + " failed: " + out);
+  return out;
+}
+
+void settle_relation(benchmark::State& state) {
+  const int requirers = static_cast<int>(state.range(0));
+  const fs::path root =
+      fs::temp_directory_path() / ("juju-sim-bench-" + std::to_string(::getpid()));
+  json last;
+  for (auto _ : state) {
+    state.PauseTiming();
+    fs::remove_all(root);
+    const fs::path model = root / "model";
+    juju_sim(model, {"init"});
+    juju_sim(model, {"deploy", "provider", HELLO_CHARM, "--config", "name=bench"});
+    juju_sim(model, {"deploy", "requirer", HELLO_CHARM, "-n", std::to_string(requirers)});
+    juju_sim(model, {"settle"});
+    state.ResumeTiming();
+
+    juju_sim(model, {"relate", "provider:greeting", "requirer:greeter"});
+    last = json::parse(juju_sim(model, {"settle", "--format", "json"}));
+    state.SetIterationTime(last["seconds"].get<double>());
+    if (!last["quiescent"].get<bool>() || !last["units-in-error"].empty()) {
+      state.SkipWithError("the model did not settle cleanly");
+    }
+  }
+  fs::remove_all(root);
+  if (last.is_null()) return;
+  const double seconds = last["seconds"], charm = last["charm-seconds"];
+  const double sim_cpu = last["sim-cpu-seconds"], charm_cpu = last["charm-cpu-seconds"];
+  state.counters["hooks"] = last["hooks"].get<double>();
+  state.counters["hooks_per_s"] = last["hooks"].get<double>() / seconds;
+  state.counters["sim_wall_share"] = (seconds - charm) / seconds;
+  state.counters["charm_wall_share"] = charm / seconds;
+  state.counters["tool_inproc_share"] = last["tool-seconds"].get<double>() / seconds;
+  state.counters["sim_cpu_share"] = sim_cpu / (sim_cpu + charm_cpu);
+  state.counters["sim_cpu_s"] = sim_cpu;
+  state.counters["charm_cpu_s"] = charm_cpu;
+}
+
+void BM_SettleRelation(benchmark::State& state) { settle_relation(state); }
+void BM_SettleRelationLarge(benchmark::State& state) { settle_relation(state); }
+
+BENCHMARK(BM_SettleRelation)
+    ->Arg(10)
+    ->Arg(100)
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kSecond);
+BENCHMARK(BM_SettleRelationLarge)
+    ->Arg(1000)
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kSecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
