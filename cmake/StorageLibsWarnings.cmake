@@ -11,11 +11,13 @@ if(STORAGE_LIBS_SANITIZE)
 endif()
 
 # Charm binaries: libstdc++ and libgcc linked statically so they start on Ubuntu 22.04/24.04 with
-# nothing extra installed.
+# nothing extra installed; arc4random (GLIBC_2.36, pulled in by the static libstdc++) is served
+# by src/ops/glibc_compat.cc so the oldest declared base (glibc 2.35) can run them.
 function(storage_libs_charm_binary target)
   target_link_libraries(${target} PRIVATE storage_libs_options)
   if(NOT STORAGE_LIBS_SANITIZE)
-    target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc)
+    target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc -Wl,--wrap=arc4random)
+    target_sources(${target} PRIVATE $<TARGET_OBJECTS:storage_libs_glibc_compat>)
   endif()
 endfunction()
 

@@ -1,0 +1,63 @@
+// MountManager: the one door from the cephfs-client charm to the machine (files, mount tools,
+// /proc). The charm decides what should be mounted; a MountManager does it. Implementations:
+//  - SystemMountManager (system_mount_manager.h): key files, a systemd .mount unit per share,
+//    systemctl/umount/apt-get run without a shell; every path under a root directory so tests
+//    can use a temporary one.
+//  - FakeMountManager (tests/fake_mount_manager.h): records every call, for charm tests.
+//
+// Contract: every method returns an error value instead of throwing; messages say what failed and
+// never contain the key. Not thread-safe (one hook at a time).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "mount_plan.h"
+#include "ops/result.h"
+
+namespace cephfs_client {
+
+// One line of /proc/self/mountinfo.
+struct MountedFilesystem {
+  std::string source;
+  std::string fs_type;  // e.g. "ceph", "fuse.ceph-fuse"
+  std::string options;  // the per-mount options, comma-separated
+
+  friend bool operator==(const MountedFilesystem&, const MountedFilesystem&) = default;
+};
+
+class MountManager {
+ public:
+  virtual ~MountManager() = default;
+
+  // False where the kernel CephFS client cannot mount (containers); `mount-method: auto` then
+  // uses ceph-fuse.
+  virtual bool kernel_mounts_permitted() = 0;
+  // Makes sure the tools of `method` are installed (mount.ceph from ceph-common, or ceph-fuse).
+  virtual ops::Status install_tools(MountMethod method) = 0;
+  // Writes the credential files of `plan` (root-only, 0600, in a 0700 directory) atomically.
+  // Returns true when a file was created or its content changed (so a mount must be redone).
+  virtual ops::Result<bool> write_credentials(const MountPlan& plan, std::string_view key) = 0;
+  // Removes the credential files of `plan`; missing files are fine.
+  virtual ops::Status remove_credentials(const MountPlan& plan) = 0;
+  // Creates the mountpoint directory (and parents) when missing; true when it created it.
+  virtual ops::Result<bool> create_mountpoint(const std::string& mountpoint) = 0;
+  // rmdir of the mountpoint if it is an empty directory; never deletes anything else.
+  virtual ops::Status remove_mountpoint_if_empty(const std::string& mountpoint) = 0;
+  // Records the mount persistently (survives reboot) and mounts it; with remount, an existing
+  // mount is unmounted first so new options or credentials take effect.
+  virtual ops::Status mount(const MountPlan& plan, bool remount) = 0;
+  // Unmounts and removes the persistent record. Not mounted: success.
+  virtual ops::Status unmount(const MountPlan& plan) = 0;
+  // The file system mounted at `mountpoint` (the topmost one), if any.
+  virtual ops::Result<std::optional<MountedFilesystem>> find_mount(
+      const std::string& mountpoint) = 0;
+};
+
+// Whether a mounted file system is a CephFS mount (kernel or ceph-fuse).
+inline bool is_cephfs(const MountedFilesystem& mounted) {
+  return mounted.fs_type == "ceph" || mounted.fs_type.starts_with("fuse.ceph");
+}
+
+}  // namespace cephfs_client

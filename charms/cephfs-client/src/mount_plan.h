@@ -1,0 +1,79 @@
+// MountPlan: everything needed to mount one CephFS share on this machine, built from the charm's
+// configuration and the provider's data after strict validation. It holds no key: the key goes
+// straight from the relation to the key file (MountManager::write_credentials).
+//
+// Validation (make_mount_plan), on top of the library's validate_share_info/validate_auth_info:
+//  - the key must be a cephx key (cephx_key.h);
+//  - path: no ',' '%' '\' quotes or whitespace (it ends up in mount options and in a unit file);
+//  - monitors: a Ceph address vector "[v2:a:3300/0,v1:a:6789/0]" is reduced to one address
+//    (v1, else any, else v2, without the nonce), so every monitor is "<host>:<port>" with no ','
+//    or '/' and can be joined into mon_addr=<a>/<b> or mon_host = <a>,<b>.
+// Errors (kInvalidArgument) are one sentence naming the field, never the key.
+//
+// Files (paths on the target machine; the MountManager may put them under a test root):
+//   kernel: /etc/ceph/cephfs-client/<app>.<relation id>.secret   the bare key (secretfile=)
+//   fuse:   /etc/ceph/cephfs-client/<app>.<relation id>.keyring  [client.<user>] key = ...
+//           /etc/ceph/cephfs-client/<app>.<relation id>.conf     fsid and mon_host
+//
+// Example:
+//   auto plan = make_mount_plan(config, MountMethod::kKernel, share, auth, "cephfs-client", 7);
+//   plan->source();         // "user@fsid.cephfs=/data"
+//   plan->mount_options();  // {"mon_addr=10.0.0.1:6789/10.0.0.2:6789",
+//                           //  "secretfile=/etc/ceph/cephfs-client/cephfs-client.7.secret",
+//                           //  "exec", "suid", "dev", "rw", "_netdev"}
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "charms/storage_libs/v0/cephfs_share_types.h"
+#include "client_config.h"
+#include "ops/result.h"
+
+namespace cephfs_client {
+
+enum class MountMethod { kKernel, kFuse };
+std::string_view to_string(MountMethod method);  // "kernel", "fuse"
+
+inline constexpr std::string_view kCredentialDir = "/etc/ceph/cephfs-client";
+
+struct MountPlan {
+  std::string mountpoint;
+  MountMethod method = MountMethod::kKernel;
+  std::string fsid;
+  std::string fs_name;
+  std::string path;
+  std::vector<std::string> monitors;  // "<host>:<port>"
+  std::string user;                   // cephx id without "client."
+  std::vector<std::string> access_options;
+  std::string key_file;   // secret file (kernel) or keyring (fuse)
+  std::string conf_file;  // fuse only
+
+  // The device: "<user>@<fsid>.<fs_name>=<path>" (kernel, the syntax mount.ceph documents), or
+  // "none" (fuse: the share is in the options, as in an fstab line for mount.fuse.ceph).
+  std::string source() const;
+  // "ceph" or "fuse.ceph".
+  std::string fs_type() const;
+  // The -o options, in order; never the key.
+  std::vector<std::string> mount_options() const;
+  // "<fs_name>:<path>", as the provider's sharepoint.
+  std::string share() const { return fs_name + ":" + path; }
+
+  nlohmann::json to_json() const;
+  static ops::Result<MountPlan> from_json(const nlohmann::json& value);
+
+  friend bool operator==(const MountPlan&, const MountPlan&) = default;
+};
+
+ops::Result<MountPlan> make_mount_plan(const ClientConfig& config, MountMethod method,
+                                       const charms::storage_libs::v0::CephFSShareInfo& share,
+                                       const charms::storage_libs::v0::CephFSAuthInfo& auth,
+                                       std::string_view app_name, int relation_id);
+
+// One monitor as "<host>:<port>" (see the file comment); kInvalidArgument when it cannot be.
+ops::Result<std::string> normalise_monitor(std::string_view monitor);
+
+}  // namespace cephfs_client

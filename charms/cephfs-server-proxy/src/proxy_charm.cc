@@ -1,0 +1,115 @@
+#include "proxy_charm.h"
+
+#include "ops/errors.h"
+#include "ops/log.h"
+#include "ops/model.h"
+#include "ops/secret.h"
+
+namespace cephfs_server_proxy {
+
+namespace v0 = charms::storage_libs::v0;
+
+namespace {
+// "secret:<xid>", "secret://<uuid>/<xid>" and "<xid>" name the same secret.
+std::string_view unique_id(std::string_view id) {
+  if (id.starts_with("secret://")) return id.substr(id.rfind('/') + 1);
+  if (id.starts_with("secret:")) return id.substr(7);
+  return id;
+}
+}  // namespace
+
+ProxyCharm::ProxyCharm(ops::Framework& framework) : CharmBase(framework) {
+  framework.observe(on.config_changed, this, &ProxyCharm::on_config_changed);
+  framework.observe(on.leader_elected, this, &ProxyCharm::on_config_changed);
+  framework.observe(on.upgrade_charm, this, &ProxyCharm::on_config_changed);
+  framework.observe(on.secret_changed, this, &ProxyCharm::on_secret_changed);
+  framework.observe(share_.on.share_requested, this, &ProxyCharm::on_share_requested);
+}
+
+std::optional<ProxyCharm::Share> ProxyCharm::load_share() {
+  auto config = parse_proxy_config(this->config().all());
+  if (!config) {
+    unit().set_status(ops::BlockedStatus(config.error().message));
+    return std::nullopt;
+  }
+  Share share{config->share_info, {}};
+  if (config->auth_secret_id) {
+    if (config->auth_info_ignored) {
+      ops::log::warning("auth-info is ignored: auth-secret is set and takes precedence");
+    }
+    ops::SecretContent content;
+    try {
+      ops::Secret secret(model(),
+                         ops::Secret::canonicalize_id(*config->auth_secret_id, model().uuid()),
+                         std::nullopt);
+      content = secret.get_content(/*refresh=*/true);
+    } catch (const ops::SecretNotFoundError&) {
+      unit().set_status(ops::BlockedStatus("auth-secret invalid: secret " +
+                                           *config->auth_secret_id +
+                                           " not found or not granted; run: juju grant-secret " +
+                                           *config->auth_secret_id + " " + app().name));
+      return std::nullopt;
+    }
+    auto auth = auth_info_from_secret(content);
+    if (!auth) {
+      unit().set_status(ops::BlockedStatus(auth.error().message));
+      return std::nullopt;
+    }
+    share.auth_info = std::move(*auth);
+  } else {
+    share.auth_info = *config->auth_info;
+  }
+  unit().set_status(ops::ActiveStatus(kExportingStatus));
+  return share;
+}
+
+void ProxyCharm::publish(ops::Relation& relation, const Share& share) {
+  auto status = share_.set_share(relation.id, share.share_info, share.auth_info);
+  if (status) {
+    ops::log::info("Published share {}:{} to relation {}", share.share_info.name,
+                   share.share_info.path, relation.to_string());
+    return;
+  }
+  if (status.error().code == ops::ErrorCode::kRelationNotFound) {
+    ops::log::info("Relation {} is gone; not publishing to it", relation.to_string());
+    return;
+  }
+  ops::throw_error(status.error());
+}
+
+void ProxyCharm::forget_python_peer_config() {
+  ops::Relation* peer = model().get_relation(kPeerEndpoint);
+  if (peer == nullptr) return;
+  auto& bag = peer->data[app()];
+  if (bag.contains("config")) {
+    ops::log::info("Deleting the peer `config` key written by the Python charm (it held the key)");
+    bag.erase("config");
+  }
+}
+
+void ProxyCharm::on_config_changed(ops::EventBase& /*event*/) {
+  auto share = load_share();
+  if (!unit().is_leader()) return;
+  forget_python_peer_config();
+  if (!share) return;
+  for (ops::Relation* relation : share_.integrations()) publish(*relation, *share);
+}
+
+void ProxyCharm::on_secret_changed(ops::SecretChangedEvent& event) {
+  auto config = parse_proxy_config(this->config().all());
+  if (!config || !config->auth_secret_id) return;
+  if (unique_id(*config->auth_secret_id) != unique_id(event.id)) return;
+  ops::log::info("auth-secret has a new revision; publishing the new credentials");
+  on_config_changed(event);
+}
+
+void ProxyCharm::on_share_requested(v0::ShareRequestedEvent& event) {
+  ops::log::info("Share requested on relation {}: {}", event.relation->to_string(),
+                 event.name().value_or("(no name)"));
+  auto share = load_share();
+  // Not deferred: the config-changed that completes the configuration publishes everywhere.
+  if (!share) return;
+  publish(*event.relation, *share);
+}
+
+}  // namespace cephfs_server_proxy

@@ -1,0 +1,157 @@
+// Both charms as whole processes under juju-sim: the packed cephfs-server-proxy .charm and the
+// cephfs-client built against a simulated machine (cephfs-client/tests/sim_dispatch_main.cc:
+// production charm and SystemMountManager, fake root and recorded commands). Deploy, relate,
+// settle; then key rotation, scaling, unit removal and relation removal.
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "sim_fixture.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr const char* kFsid = "354ca7c4-f10d-11ee-93f8-1f85f87b7845";
+constexpr const char* kKey = "AQAPdQldX264KBAAOyaxen/y0XBl1qxlGPTabw==";
+constexpr const char* kNewKey = "AQCTuApkAAAAABAAeT0CXUQtH2SMDaUd2WBXlQ==";
+
+std::string read(const fs::path& path) {
+  std::ifstream in(path);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+class CephFSCharms : public SimTest {
+ protected:
+  void deploy_and_relate(int principal_units = 1) {
+    ok({"deploy", "ubuntu", write_charm("ubuntu", "", {}), "-n", std::to_string(principal_units)});
+    ok({"deploy", "proxy", PROXY_CHARM_FILE, "--config", std::string("fsid=") + kFsid,
+        "sharepoint=ceph-fs:/", "monitor-hosts=10.5.0.80:6789 10.5.2.23:6789",
+        std::string("auth-info=ceph-client:") + kKey});
+    ok({"deploy", "client", CLIENT_SIM_CHARM_DIR, "--config", "mountpoint=/srv/data"});
+    ok({"relate", "ubuntu:juju-info", "client:juju-info"});
+    ok({"relate", "proxy:cephfs-share", "client:cephfs-share"});
+    ok({"settle"});
+  }
+
+  fs::path machine(const std::string& unit) {
+    std::string flat = unit;
+    flat[flat.find('/')] = '-';
+    return fs::path(model_) / "units" / flat / "machine";
+  }
+  json unit_status(const std::string& unit) {
+    const std::string app = unit.substr(0, unit.find('/'));
+    return status()["applications"][app]["units"][unit]["workload-status"];
+  }
+  std::string mountinfo(const std::string& unit) {
+    return read(machine(unit) / "proc/self/mountinfo");
+  }
+  std::string commands(const std::string& unit) { return read(machine(unit) / "commands.log"); }
+  // The unit's kernel key file (there is one cephfs-share relation): "client.<id>.secret".
+  fs::path key_file(const std::string& unit) {
+    const fs::path dir = machine(unit) / "etc/ceph/cephfs-client";
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      if (entry.path().extension() == ".secret") return entry.path();
+    }
+    return dir / "client.none.secret";
+  }
+};
+
+TEST_F(CephFSCharms, ClientMountsTheProxysShareWithAKeyFile) {
+  deploy_and_relate();
+  EXPECT_EQ(unit_status("proxy/0"),
+            json::parse(R"({"current": "active", "message": "Exporting share"})"));
+  EXPECT_EQ(unit_status("client/0"),
+            json::parse(R"({"current": "active", "message": "mounted ceph-fs:/ at /srv/data"})"));
+  const fs::path key = key_file("client/0");
+  EXPECT_EQ(key.filename().string().rfind("client.", 0), 0u) << key;
+  EXPECT_EQ(read(key), std::string(kKey) + "\n");
+  struct stat st {};
+  ASSERT_EQ(::stat(key.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+  EXPECT_THAT(mountinfo("client/0"),
+              HasSubstr(std::string(" /srv/data rw - ceph ceph-client@") + kFsid +
+                        ".ceph-fs=/ mon_addr=10.5.0.80:6789/10.5.2.23:6789,secretfile=/etc/ceph/"
+                        "cephfs-client/" +
+                        key.filename().string() + ",exec,suid,dev,rw,_netdev"));
+  EXPECT_THAT(commands("client/0"), HasSubstr("systemctl start srv-data.mount"));
+  EXPECT_THAT(commands("client/0"), Not(HasSubstr(kKey)));
+  // Apart from the proxy's own config (auth-info; auth-secret avoids even that), the key is in
+  // no hook-tool argv, input or output: not in relation data, logs or statuses.
+  for (const auto& entry : trace()) {
+    if (entry.value("name", "") == "config-get") continue;
+    EXPECT_THAT(entry.dump(), Not(HasSubstr(kKey))) << entry.value("name", "");
+  }
+}
+
+TEST_F(CephFSCharms, RotatedKeyOnTheProxyRemountsTheClient) {
+  deploy_and_relate();
+  ok({"config", "proxy", std::string("auth-info=ceph-client:") + kNewKey});
+  ok({"settle"});
+  EXPECT_EQ(read(key_file("client/0")), std::string(kNewKey) + "\n");
+  EXPECT_THAT(commands("client/0"), HasSubstr("systemctl restart srv-data.mount"));
+  EXPECT_EQ(unit_status("client/0")["current"], "active");
+}
+
+TEST_F(CephFSCharms, EveryClientUnitMountsAndARemovedUnitOnlyUnmountsItself) {
+  deploy_and_relate(3);
+  for (const char* unit : {"client/0", "client/1", "client/2"}) {
+    EXPECT_EQ(unit_status(unit)["message"], "mounted ceph-fs:/ at /srv/data") << unit;
+    EXPECT_THAT(mountinfo(unit), HasSubstr(" /srv/data rw - ceph ")) << unit;
+  }
+  ok({"remove-unit", "ubuntu/1"});
+  ok({"settle"});
+  EXPECT_FALSE(status()["applications"]["client"]["units"].contains("client/1"));
+  EXPECT_THAT(hooks_run("client/1"), ::testing::Contains("client/1 stop"));
+  ASSERT_TRUE(fs::exists(machine("client/1") / "commands.log"));
+  EXPECT_THAT(commands("client/1"), HasSubstr("systemctl disable --now srv-data.mount"));
+  EXPECT_THAT(mountinfo("client/1"), Not(HasSubstr("/srv/data")));
+  EXPECT_FALSE(fs::exists(key_file("client/1")));
+  for (const char* unit : {"client/0", "client/2"}) {
+    EXPECT_THAT(commands(unit), Not(HasSubstr("disable"))) << unit;
+  }
+  for (const char* unit : {"client/0", "client/2"}) {
+    EXPECT_THAT(mountinfo(unit), HasSubstr(" /srv/data rw - ceph ")) << unit;
+    EXPECT_EQ(unit_status(unit)["current"], "active") << unit;
+  }
+}
+
+TEST_F(CephFSCharms, RemovingTheRelationUnmountsAndRemovesTheKeyFile) {
+  deploy_and_relate();
+  const fs::path key = key_file("client/0");
+  ASSERT_TRUE(fs::exists(key));
+  ok({"remove-relation", "proxy:cephfs-share", "client:cephfs-share"});
+  ok({"settle"});
+  EXPECT_THAT(mountinfo("client/0"), Not(HasSubstr("/srv/data")));
+  EXPECT_FALSE(fs::exists(key));
+  EXPECT_FALSE(fs::exists(machine("client/0") / "etc/systemd/system/srv-data.mount"));
+  EXPECT_EQ(
+      unit_status("client/0"),
+      json::parse(R"({"current": "waiting", "message": "waiting for cephfs-share relation"})"));
+}
+
+TEST_F(CephFSCharms, ProxyWithoutConfigAnswersAsSoonAsItIsConfigured) {
+  ok({"deploy", "ubuntu", write_charm("ubuntu", "", {})});
+  ok({"deploy", "proxy", PROXY_CHARM_FILE});
+  ok({"deploy", "client", CLIENT_SIM_CHARM_DIR, "--config", "mountpoint=/srv/data"});
+  ok({"relate", "ubuntu", "client"});
+  ok({"relate", "proxy", "client:cephfs-share"});
+  ok({"settle"});
+  EXPECT_EQ(unit_status("proxy/0")["message"],
+            "Missing config keys fsid, sharepoint, monitor-hosts, auth-info");
+  EXPECT_EQ(unit_status("client/0")["message"], "waiting for share data from proxy");
+  ok({"config", "proxy", std::string("fsid=") + kFsid, "sharepoint=ceph-fs:/",
+      "monitor-hosts=10.5.0.80:6789", std::string("auth-info=ceph-client:") + kKey});
+  ok({"settle"});
+  EXPECT_EQ(unit_status("client/0")["message"], "mounted ceph-fs:/ at /srv/data");
+}
+
+}  // namespace
