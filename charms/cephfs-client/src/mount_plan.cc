@@ -1,5 +1,7 @@
 #include "mount_plan.h"
 
+#include <fmt/ranges.h>
+
 #include "cephx_key.h"
 #include "charms/storage_libs/v0/cephfs_share_validation.h"
 #include "charms/storage_libs/v0/cephfs_share_wire.h"
@@ -11,15 +13,6 @@ namespace v0 = charms::storage_libs::v0;
 
 ops::Error invalid(std::string message) {
   return ops::Error{ops::ErrorCode::kInvalidArgument, std::move(message)};
-}
-
-std::string join(const std::vector<std::string>& parts, std::string_view separator) {
-  std::string out;
-  for (const auto& part : parts) {
-    if (!out.empty()) out += separator;
-    out += part;
-  }
-  return out;
 }
 
 }  // namespace
@@ -43,7 +36,7 @@ std::vector<std::string> MountPlan::mount_options() const {
     out = {"ceph.id=" + user, "ceph.conf=" + conf_file, "ceph.keyring=" + key_file,
            "ceph.client_fs=" + fs_name, "ceph.client_mountpoint=" + path};
   } else {
-    out = {"mon_addr=" + join(monitors, "/"), "secretfile=" + key_file};
+    out = {"mon_addr=" + fmt::to_string(fmt::join(monitors, "/")), "secretfile=" + key_file};
   }
   out.insert(out.end(), access_options.begin(), access_options.end());
   out.emplace_back("_netdev");

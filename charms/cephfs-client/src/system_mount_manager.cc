@@ -1,6 +1,7 @@
 #include "system_mount_manager.h"
 
 #include <fcntl.h>
+#include <fmt/ranges.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -25,15 +26,6 @@ constexpr std::array<const char*, 4> kSearchPath = {"/usr/sbin", "/usr/bin", "/s
 
 ops::Error io_error(std::string message) {
   return ops::Error{ops::ErrorCode::kIoError, std::move(message)};
-}
-
-std::string join(const std::vector<std::string>& parts, std::string_view separator) {
-  std::string out;
-  for (const auto& part : parts) {
-    if (!out.empty()) out += separator;
-    out += part;
-  }
-  return out;
 }
 
 std::optional<std::string> read_file(const fs::path& path) {
@@ -135,7 +127,7 @@ ops::Status run_command(const std::vector<std::string>& argv) {
       ::posix_spawn(&pid, program.c_str(), &actions, nullptr, c_args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   ::close(pipe_fds[1]);
-  const std::string command = join(argv, " ");
+  const std::string command = fmt::to_string(fmt::join(argv, " "));
   if (spawned != 0) {
     ::close(pipe_fds[0]);
     return io_error("cannot run " + command + ": " + std::strerror(spawned));
@@ -190,7 +182,8 @@ std::string mount_unit_text(const MountPlan& plan) {
   text += "\n[Unit]\nDescription=CephFS share " + plan.share() + " (cephfs-client)\n";
   text += "After=network-online.target\nWants=network-online.target\n\n";
   text += "[Mount]\nWhat=" + plan.source() + "\nWhere=" + plan.mountpoint +
-          "\nType=" + plan.fs_type() + "\nOptions=" + join(plan.mount_options(), ",") + "\n\n";
+          "\nType=" + plan.fs_type() +
+          "\nOptions=" + fmt::to_string(fmt::join(plan.mount_options(), ",")) + "\n\n";
   text += "[Install]\nWantedBy=remote-fs.target\n";
   return text;
 }
@@ -242,8 +235,9 @@ ops::Result<bool> SystemMountManager::write_credentials(const MountPlan& plan,
   if (!key_changed) return key_changed;
   bool changed = *key_changed;
   if (plan.method == MountMethod::kFuse) {
-    const std::string conf =
-        "[global]\n\tfsid = " + plan.fsid + "\n\tmon_host = " + join(plan.monitors, ",") + "\n";
+    const std::string conf = "[global]\n\tfsid = " + plan.fsid +
+                             "\n\tmon_host = " + fmt::to_string(fmt::join(plan.monitors, ",")) +
+                             "\n";
     auto conf_changed = write_atomically(under_root(plan.conf_file), conf, 0600);
     if (!conf_changed) return conf_changed;
     changed = changed || *conf_changed;

@@ -1,5 +1,7 @@
 #include "proxy_config.h"
 
+#include <fmt/ranges.h>
+
 #include <sstream>
 #include <vector>
 
@@ -46,15 +48,6 @@ std::string user_problem(std::string_view user) {
   return {};
 }
 
-std::string join(const std::vector<std::string>& parts, std::string_view separator) {
-  std::string out;
-  for (const auto& part : parts) {
-    if (!out.empty()) out += separator;
-    out += part;
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string credentials_problem(const CephFSAuthInfo& auth) {
@@ -76,9 +69,9 @@ ops::Result<ProxyConfig> parse_proxy_config(const nlohmann::json& config) {
   if (monitor_hosts.empty()) missing.emplace_back("monitor-hosts");
   if (auth_info.empty() && auth_secret.empty()) missing.emplace_back("auth-info");
   if (!missing.empty()) {
-    return ops::Error{ops::ErrorCode::kInvalidArgument, std::string("Missing config key") +
-                                                            (missing.size() > 1 ? "s " : " ") +
-                                                            join(missing, ", ")};
+    return ops::Error{ops::ErrorCode::kInvalidArgument,
+                      std::string("Missing config key") + (missing.size() > 1 ? "s " : " ") +
+                          fmt::to_string(fmt::join(missing, ", "))};
   }
 
   ProxyConfig out;
@@ -154,7 +147,8 @@ ops::Result<ProxyConfig> parse_proxy_config(const nlohmann::json& config) {
     }
   }
 
-  if (!problems.empty()) return ops::Error{ops::ErrorCode::kInvalidArgument, join(problems, "; ")};
+  if (!problems.empty())
+    return ops::Error{ops::ErrorCode::kInvalidArgument, fmt::to_string(fmt::join(problems, "; "))};
   return out;
 }
 
