@@ -183,5 +183,42 @@ TEST(Framework, FailingHandlerCommitsNoStoredState) {
   EXPECT_THAT(calls(out), ElementsAre("first", "second"));
 }
 
+// Collect-status: handlers add candidates; the highest priority is set once (first added wins
+// ties); the application status is collected on the leader only.
+class StatusCharm : public CharmBase {
+ public:
+  explicit StatusCharm(Framework& framework) : CharmBase(framework) {
+    framework.observe(on.collect_unit_status, this, &StatusCharm::unit_candidates);
+    framework.observe(on.collect_app_status, this, &StatusCharm::app_candidates);
+  }
+  void unit_candidates(CollectStatusEvent& e) {
+    e.add_status(ActiveStatus("fine"));
+    e.add_status(WaitingStatus("first waiting"));
+    e.add_status(BlockedStatus("first blocked"));
+    e.add_status(BlockedStatus("second blocked"));
+    e.add_status(MaintenanceStatus("busy"));
+  }
+  void app_candidates(CollectStatusEvent& e) {
+    e.add_status(WaitingStatus("app waiting"));
+    e.add_status(ActiveStatus("app fine"));
+  }
+};
+
+TEST(Framework, CollectStatusSetsTheHighestPriorityCandidateOnce) {
+  auto ctx = Context<StatusCharm>::from_charmcraft_yaml(kMetaWithConfig);
+  State out = ctx.run(ctx.on.update_status(), State{.leader = true});
+  EXPECT_EQ(out.unit_status, BlockedStatus("first blocked"));
+  EXPECT_EQ(out.app_status, WaitingStatus("app waiting"));
+  EXPECT_EQ(ctx.count_tool_calls("status-set"), 2);
+}
+
+TEST(Framework, CollectAppStatusRunsOnTheLeaderOnly) {
+  auto ctx = Context<StatusCharm>::from_charmcraft_yaml(kMetaWithConfig);
+  State out = ctx.run(ctx.on.update_status(), State{.leader = false});
+  EXPECT_EQ(out.unit_status, BlockedStatus("first blocked"));
+  EXPECT_EQ(out.app_status, UnknownStatus());
+  EXPECT_EQ(ctx.count_tool_calls("status-set"), 1);
+}
+
 }  // namespace
 }  // namespace ops
