@@ -132,26 +132,27 @@ void emit_secret(CharmEvents& on, const JujuContext& ctx, const DispatchTarget& 
   }
 }
 
+// The candidate with the highest priority, the first added on ties; nullptr when there is none.
+const StatusBase* highest_priority(const std::vector<StatusBase>& statuses) {
+  const StatusBase* best = nullptr;
+  for (const auto& s : statuses) {
+    if (best == nullptr || s.priority() > best->priority()) best = &s;
+  }
+  return best;
+}
+
 // collect_unit_status / collect_app_status: set the highest-priority candidate, if any.
 void collect_status(Framework& framework, CharmBase& charm) {
   Model& model = framework.model();
   if (framework.has_observers(charm.on.collect_app_status) && model.is_leader()) {
     CollectStatusEvent event;
     framework.emit(charm.on.collect_app_status, event);
-    const StatusBase* best = nullptr;
-    for (const auto& s : event.statuses) {
-      if (best == nullptr || s.priority() > best->priority()) best = &s;
-    }
-    if (best != nullptr) model.app().set_status(*best);
+    if (const auto* best = highest_priority(event.statuses)) model.app().set_status(*best);
   }
   if (framework.has_observers(charm.on.collect_unit_status)) {
     CollectStatusEvent event;
     framework.emit(charm.on.collect_unit_status, event);
-    const StatusBase* best = nullptr;
-    for (const auto& s : event.statuses) {
-      if (best == nullptr || s.priority() > best->priority()) best = &s;
-    }
-    if (best != nullptr) model.unit().set_status(*best);
+    if (const auto* best = highest_priority(event.statuses)) model.unit().set_status(*best);
   }
 }
 
