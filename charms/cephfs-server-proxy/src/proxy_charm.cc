@@ -18,12 +18,18 @@ std::string_view unique_id(std::string_view id) {
 }
 }  // namespace
 
-ProxyCharm::ProxyCharm(ops::Framework& framework) : CharmBase(framework) {
+ProxyCharm::ProxyCharm(ops::Framework& framework, CephAdminFactory connect)
+    : CharmBase(framework),
+      connect_(connect ? std::move(connect) : CephAdminFactory(&cephfs::connect_ceph_admin)) {
   framework.observe(on.config_changed, this, &ProxyCharm::on_config_changed);
   framework.observe(on.leader_elected, this, &ProxyCharm::on_config_changed);
   framework.observe(on.upgrade_charm, this, &ProxyCharm::on_config_changed);
   framework.observe(on.secret_changed, this, &ProxyCharm::on_secret_changed);
   framework.observe(share_.on.share_requested, this, &ProxyCharm::on_share_requested);
+  framework.observe(on.update_status, this, &ProxyCharm::on_update_status);
+  framework.observe(on.relation_broken(kShareEndpoint), this,
+                    &ProxyCharm::on_share_relation_broken);
+  framework.observe(on.action(kRotateAction), this, &ProxyCharm::on_rotate_credentials);
 }
 
 std::optional<ProxyCharm::Share> ProxyCharm::load_share() {
@@ -88,6 +94,11 @@ void ProxyCharm::forget_python_peer_config() {
 }
 
 void ProxyCharm::on_config_changed(ops::EventBase& /*event*/) {
+  if (is_provisioning_mode(config().all())) {
+    if (unit().is_leader()) forget_python_peer_config();
+    reconcile({.republish_all = true});
+    return;
+  }
   auto share = load_share();
   if (!unit().is_leader()) return;
   forget_python_peer_config();
@@ -96,6 +107,16 @@ void ProxyCharm::on_config_changed(ops::EventBase& /*event*/) {
 }
 
 void ProxyCharm::on_secret_changed(ops::SecretChangedEvent& event) {
+  if (is_provisioning_mode(config().all())) {
+    const auto& all = config().all();
+    auto it = all.find("admin-secret");
+    const std::string admin_secret =
+        (it != all.end() && it->is_string()) ? it->get<std::string>() : std::string();
+    if (admin_secret.empty() || unique_id(admin_secret) != unique_id(event.id)) return;
+    ops::log::info("admin-secret has a new revision; reconnecting to Ceph with it");
+    reconcile({});
+    return;
+  }
   auto config = parse_proxy_config(this->config().all());
   if (!config || !config->auth_secret_id) return;
   if (unique_id(*config->auth_secret_id) != unique_id(event.id)) return;
@@ -106,6 +127,10 @@ void ProxyCharm::on_secret_changed(ops::SecretChangedEvent& event) {
 void ProxyCharm::on_share_requested(v0::ShareRequestedEvent& event) {
   ops::log::info("Share requested on relation {}: {}", event.relation->to_string(),
                  event.name().value_or("(no name)"));
+  if (is_provisioning_mode(config().all())) {
+    reconcile({.republish = event.relation->id});
+    return;
+  }
   auto share = load_share();
   // Not deferred: the config-changed that completes the configuration publishes everywhere.
   if (!share) return;

@@ -13,13 +13,34 @@
 //  - Non-leaders only report the configuration's status; they never write and never fail.
 //  - A peer `config` key left by the Python charm (it holds the key in clear text) is deleted by
 //    the leader.
+//
+// Provisioning mode (admin-secret or admin-keyring set; provisioning_config.h): instead of one
+// fixed share, the leader creates a namespace-isolated subvolume and a cephx client per
+// cephfs-share relation through cephfs::CephAdmin, publishes them with set_share and records them
+// in the peer application bag (provision_record.h); relation-broken revokes the client (and
+// removes the subvolume when delete-data-on-revoke is true); the rotate-credentials action gives
+// clients new keys. Every leader hook reconciles: relations not provisioned yet are provisioned,
+// records of removed relations are revoked, so a Ceph outage is retried on update-status.
+// Nothing is left half-created: a subvolume or client this hook created is removed again when a
+// later step for the same relation fails. The Ceph connection is made on first use, at most once
+// per hook, with the admin key held in memory only.
+//
+// Ceph is reached through the injected CephAdminFactory (cephfs::connect_ceph_admin by default);
+// tests pass one returning a cephfs::testing::FakeCephAdmin.
 #pragma once
 
+#include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "cephfs/ceph_admin.h"
 #include "charms/storage_libs/v0/cephfs_interfaces.h"
 #include "ops/charm.h"
+#include "provision_record.h"
+#include "provisioning_config.h"
 #include "proxy_config.h"
 
 namespace cephfs_server_proxy {
@@ -27,10 +48,15 @@ namespace cephfs_server_proxy {
 inline constexpr const char* kShareEndpoint = "cephfs-share";
 inline constexpr const char* kPeerEndpoint = "proxy";
 inline constexpr const char* kExportingStatus = "Exporting share";
+inline constexpr const char* kRotateAction = "rotate-credentials";
+
+using CephAdminFactory =
+    std::function<ops::Result<std::unique_ptr<cephfs::CephAdmin>>(const cephfs::ConnectOptions&)>;
 
 class ProxyCharm : public ops::CharmBase {
  public:
-  explicit ProxyCharm(ops::Framework& framework);
+  // connect: how to reach Ceph in provisioning mode; empty = cephfs::connect_ceph_admin.
+  explicit ProxyCharm(ops::Framework& framework, CephAdminFactory connect = {});
 
  private:
   struct Share {
@@ -49,7 +75,46 @@ class ProxyCharm : public ops::CharmBase {
   void publish(ops::Relation& relation, const Share& share);
   void forget_python_peer_config();
 
+  // ---- provisioning mode (provisioning.cc) ----
+  struct ReconcileRequest {
+    bool republish_all = false;      // re-publish recorded relations too (config-changed, ...)
+    std::optional<int> republish{};  // re-publish this recorded relation (share_requested)
+    std::optional<int> broken{};     // the relation of a relation-broken hook
+  };
+  // One leader pass over the records and relations (see the file comment); sets the status.
+  void reconcile(const ReconcileRequest& request);
+  void on_update_status(ops::UpdateStatusEvent& event);
+  void on_share_relation_broken(ops::RelationBrokenEvent& event);
+  void on_rotate_credentials(ops::ActionEvent& event);
+
+  // The admin connection, made on the first call of a hook (the result, even an error, is kept
+  // for the rest of the hook). Errors: kInvalidArgument "admin-secret invalid: ..." /
+  // "admin-keyring ... invalid: ...", or connect_ceph_admin's.
+  ops::Result<cephfs::CephAdmin*> admin(const ProvisioningConfig& config);
+  ops::Result<charms::storage_libs::v0::CephFSShareInfo> share_info_for(const std::string& fs_name,
+                                                                        const std::string& path);
+  ops::Status provision_new(ops::Relation& relation, const std::string& name,
+                            const std::string& fs_name, const ProvisioningConfig& config,
+                            std::map<int, ProvisionRecord>& records);
+  ops::Status republish(ops::Relation& relation, const ProvisionRecord& record,
+                        const ProvisioningConfig& config);
+  ops::Status revoke(const ProvisionRecord& record, const ProvisioningConfig& config);
+  ops::Status rotate(ops::Relation& relation, const ProvisionRecord& record);
+  ops::Result<std::string> resolve_filesystem(const ProvisioningConfig& config);
+  ops::Relation* peer_relation();
+  // Active cephfs-share relations, without `broken`.
+  std::vector<ops::Relation*> active_share_relations(std::optional<int> broken);
+  // The status for a Ceph-level error (unreachable, timeout, refused credentials).
+  ops::StatusBase ceph_error_status(const ops::Error& error, const ProvisioningConfig& config);
+
   charms::storage_libs::v0::CephFSProvides share_{*this, kShareEndpoint};
+  CephAdminFactory connect_;
+  bool connect_tried_ = false;
+  std::unique_ptr<cephfs::CephAdmin> admin_;
+  std::optional<ops::Error> connect_error_;
+  std::string admin_entity_ = "client.admin";
+  // fsid and monitor_hosts as published, fetched once per hook.
+  std::optional<std::pair<std::string, std::vector<std::string>>> cluster_;
 };
 
 }  // namespace cephfs_server_proxy

@@ -142,7 +142,7 @@ ops::Result<ClientKey> FakeCephAdmin::authorize_client(const SubvolumeId& subvol
   auto [it, created] = clients.try_emplace(client_id);
   if (created) {
     // 40 characters, shaped like a cephx key; distinct per client.
-    it->second = Client{.key = fmt::format("AQDfakeKey{:030d}==", next_key_++), .caps = *caps};
+    it->second = Client{.key = fmt::format("AQDfakeKey{:028d}==", next_key_++), .caps = *caps};
   } else if (it->second.caps != *caps) {
     return ops::Error{ops::ErrorCode::kInvalidArgument,
                       fmt::format("'auth get-or-create' for client.{} failed: key for client.{} "

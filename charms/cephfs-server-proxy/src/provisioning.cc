@@ -1,0 +1,499 @@
+// ProxyCharm's provisioning mode: one subvolume and one cephx client per cephfs-share relation
+// (proxy_charm.h describes the behaviour, docs/charms.md the statuses).
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <filesystem>
+#include <set>
+
+#include "cephfs/ceph_names.h"
+#include "ops/errors.h"
+#include "ops/log.h"
+#include "ops/model.h"
+#include "ops/secret.h"
+#include "proxy_charm.h"
+
+namespace cephfs_server_proxy {
+
+namespace v0 = charms::storage_libs::v0;
+
+namespace {
+
+// Errors that concern Ceph as a whole, not one relation: nothing else can succeed in this hook.
+bool is_ceph_level(const ops::Error& error) {
+  return error.code == ops::ErrorCode::kUnavailable || error.code == ops::ErrorCode::kTimeout ||
+         error.code == ops::ErrorCode::kPermissionDenied;
+}
+
+std::string shares(std::size_t count) {
+  return count == 1 ? "1 share" : fmt::format("{} shares", count);
+}
+
+// set_share's errors come from hook tools; keep their codes apart from Ceph's.
+ops::Status publish_error(const ops::Status& status) {
+  if (status || status.error().code == ops::ErrorCode::kRelationNotFound) return status;
+  return ops::Error{ops::ErrorCode::kModelError,
+                    "cannot publish the share: " + status.error().message};
+}
+
+}  // namespace
+
+ops::Relation* ProxyCharm::peer_relation() { return model().get_relation(kPeerEndpoint); }
+
+std::vector<ops::Relation*> ProxyCharm::active_share_relations(std::optional<int> broken) {
+  std::vector<ops::Relation*> out;
+  for (ops::Relation* relation : share_.integrations()) {
+    if (relation->active() && (!broken || relation->id != *broken)) out.push_back(relation);
+  }
+  return out;
+}
+
+ops::Result<cephfs::CephAdmin*> ProxyCharm::admin(const ProvisioningConfig& config) {
+  if (connect_tried_) {
+    if (admin_) return admin_.get();
+    return *connect_error_;
+  }
+  connect_tried_ = true;
+  auto fail = [this](ops::Error error) -> ops::Result<cephfs::CephAdmin*> {
+    connect_error_ = error;
+    return error;
+  };
+  cephfs::ConnectOptions options{.mon_host = config.monitor_hosts, .timeout = config.ceph_timeout};
+  if (!config.admin_secret_id.empty()) {
+    ops::SecretContent content;
+    try {
+      ops::Secret secret(model(),
+                         ops::Secret::canonicalize_id(config.admin_secret_id, model().uuid()),
+                         std::nullopt);
+      content = secret.get_content(/*refresh=*/true);
+    } catch (const ops::SecretNotFoundError&) {
+      return fail({ops::ErrorCode::kInvalidArgument,
+                   fmt::format("admin-secret invalid: secret {} not found or not granted; run: "
+                               "juju grant-secret {} {}",
+                               config.admin_secret_id, config.admin_secret_id, app().name)});
+    }
+    auto credentials = admin_credentials_from_secret(content);
+    if (!credentials) return fail(credentials.error());
+    options.entity = credentials->entity;
+    options.key = std::move(credentials->key);
+  } else {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(config.admin_keyring, ec)) {
+      return fail({ops::ErrorCode::kInvalidArgument,
+                   fmt::format("admin-keyring '{}' invalid: no such file on this machine",
+                               config.admin_keyring)});
+    }
+    auto perms = std::filesystem::status(config.admin_keyring, ec).permissions();
+    if (!ec && (perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all)) !=
+                   std::filesystem::perms::none) {
+      ops::log::warning("admin-keyring {} is readable by other users; chmod 600 it",
+                        config.admin_keyring);
+    }
+    options.keyring_file = config.admin_keyring;
+  }
+  admin_entity_ = options.entity;
+  ops::log::info("Connecting to Ceph at {} as {}", config.monitor_hosts, options.entity);
+  auto connected = connect_(options);
+  if (!connected) {
+    ops::log::warning("Cannot connect to Ceph at {}: {}", config.monitor_hosts,
+                      connected.error().message);
+    if (is_ceph_level(connected.error())) return fail(connected.error());
+    return fail(
+        {connected.error().code, fmt::format("cannot connect to Ceph at {}: {}",
+                                             config.monitor_hosts, connected.error().message)});
+  }
+  admin_ = std::move(*connected);
+  return admin_.get();
+}
+
+ops::StatusBase ProxyCharm::ceph_error_status(const ops::Error& error,
+                                              const ProvisioningConfig& config) {
+  if (error.code == ops::ErrorCode::kUnavailable || error.code == ops::ErrorCode::kTimeout) {
+    return ops::WaitingStatus(fmt::format("Ceph unreachable at {}: {}; retrying on update-status",
+                                          config.monitor_hosts, error.message));
+  }
+  if (error.code == ops::ErrorCode::kPermissionDenied) {
+    return ops::BlockedStatus(
+        fmt::format("admin credentials refused by Ceph ({}): permission denied", admin_entity_));
+  }
+  return ops::BlockedStatus(error.message);
+}
+
+ops::Result<std::string> ProxyCharm::resolve_filesystem(const ProvisioningConfig& config) {
+  auto volumes = admin_->list_volumes();
+  if (!volumes) return volumes.error();
+  const std::string names = volumes->empty() ? "none" : fmt::to_string(fmt::join(*volumes, ", "));
+  if (!config.filesystem.empty()) {
+    for (const auto& name : *volumes) {
+      if (name == config.filesystem) return name;
+    }
+    return ops::Error{ops::ErrorCode::kInvalidArgument,
+                      fmt::format("filesystem '{}' not found in the cluster (it has: {})",
+                                  config.filesystem, names)};
+  }
+  if (volumes->size() == 1) return volumes->front();
+  if (volumes->empty()) {
+    return ops::Error{ops::ErrorCode::kInvalidArgument,
+                      "the cluster has no CephFS file system; create one (ceph fs volume create "
+                      "<name>)"};
+  }
+  return ops::Error{ops::ErrorCode::kInvalidArgument,
+                    fmt::format("filesystem not set and the cluster has {} CephFS file systems "
+                                "({}); set filesystem to one of them",
+                                volumes->size(), names)};
+}
+
+ops::Result<v0::CephFSShareInfo> ProxyCharm::share_info_for(const std::string& fs_name,
+                                                            const std::string& path) {
+  if (!cluster_) {
+    auto fsid = admin_->fsid();
+    if (!fsid) return fsid.error();
+    auto monitors = admin_->monitor_addresses();
+    if (!monitors) return monitors.error();
+    std::vector<std::string> hosts;
+    // One typed address vector per monitor: a bad key then fails at once (EACCES) instead of
+    // timing out on non-standard ports.
+    for (const auto& monitor : *monitors) {
+      std::string host = cephfs::to_mon_host({monitor});
+      if (!host.empty()) hosts.push_back(std::move(host));
+    }
+    if (hosts.empty()) {
+      return ops::Error{ops::ErrorCode::kIoError, "Ceph reported no monitor address (mon dump)"};
+    }
+    cluster_.emplace(std::move(*fsid), std::move(hosts));
+  }
+  return v0::CephFSShareInfo{cluster_->first, fs_name, path, cluster_->second};
+}
+
+ops::Status ProxyCharm::provision_new(ops::Relation& relation, const std::string& name,
+                                      const std::string& fs_name, const ProvisioningConfig& config,
+                                      std::map<int, ProvisionRecord>& records) {
+  cephfs::CephAdmin& ceph = *admin_;
+  ops::Application* remote = relation.app();
+  const std::string raw = (remote != nullptr ? remote->name : std::string("unknown")) + "-" + name;
+  ProvisionRecord record{
+      .relation_id = relation.id,
+      .subvolume = {fs_name, cephfs::sanitize_name(raw), config.subvolume_group},
+      .client_id = cephfs::sanitize_name(app().name + "-" + std::to_string(relation.id))};
+  if (record.subvolume.name != raw) {
+    ops::log::info("Share '{}' requested on relation {} maps to subvolume '{}'", raw,
+                   relation.to_string(), record.subvolume.name);
+  }
+  for (const auto& [id, other] : records) {
+    if (other.subvolume == record.subvolume) {
+      return ops::Error{ops::ErrorCode::kInvalidArgument,
+                        fmt::format("subvolume '{}' is already provisioned for relation {}",
+                                    record.subvolume.name, id)};
+    }
+  }
+
+  // What exists already is never removed on error; only what this hook creates.
+  bool subvolume_existed = false;
+  if (auto info = ceph.subvolume_info(record.subvolume)) {
+    subvolume_existed = true;
+  } else if (info.error().code != ops::ErrorCode::kInvalidArgument) {
+    return info.error();
+  }
+  bool client_existed = false;
+  if (auto key = ceph.client_key(record.client_id)) {
+    client_existed = true;
+  } else if (key.error().code != ops::ErrorCode::kInvalidArgument) {
+    return key.error();
+  }
+  auto undo = [&](bool client_authorized) {
+    if (client_authorized && !client_existed) {
+      if (auto removed = ceph.remove_client(record.client_id); !removed) {
+        ops::log::error("Cannot remove client.{} created by this hook: {}", record.client_id,
+                        removed.error().message);
+      } else {
+        ops::log::info("Removed client.{} again", record.client_id);
+      }
+    }
+    if (!subvolume_existed) {
+      if (auto removed = ceph.remove_subvolume(record.subvolume); !removed) {
+        ops::log::error("Cannot remove subvolume '{}' created by this hook: {}",
+                        record.subvolume.name, removed.error().message);
+      } else {
+        ops::log::info("Removed subvolume '{}' again", record.subvolume.name);
+      }
+    }
+  };
+
+  // A failed create leaves nothing behind (Ceph's volumes module cleans up after itself).
+  auto subvolume =
+      ceph.create_subvolume({.id = record.subvolume, .size_bytes = config.subvolume_size});
+  if (!subvolume) return subvolume.error();
+  auto key = ceph.authorize_client(record.subvolume, record.client_id, cephfs::Access::kReadWrite);
+  if (!key) {
+    undo(false);
+    return key.error();
+  }
+  auto share_info = share_info_for(fs_name, subvolume->path);
+  if (!share_info) {
+    undo(true);
+    return share_info.error();
+  }
+  // The record and the share are written in the same hook, so Juju commits both or neither.
+  auto& bag = peer_relation()->data[app()];
+  try {
+    bag.set(record_key(relation.id), encode_record(record));
+  } catch (const std::exception&) {
+    undo(true);
+    throw;
+  }
+  auto published = publish_error(
+      share_.set_share(relation.id, *share_info, v0::CephFSAuthInfo{record.client_id, key->key}));
+  if (!published) {
+    undo(true);
+    bag.erase(record_key(relation.id));
+    return published;
+  }
+  records[relation.id] = record;
+  ops::log::info("Provisioned subvolume {}/{}/{} for relation {} as client.{}", fs_name,
+                 record.subvolume.group.empty() ? "_nogroup" : record.subvolume.group,
+                 record.subvolume.name, relation.to_string(), record.client_id);
+  return {};
+}
+
+ops::Status ProxyCharm::republish(ops::Relation& relation, const ProvisionRecord& record,
+                                  const ProvisioningConfig& config) {
+  cephfs::CephAdmin& ceph = *admin_;
+  auto info = ceph.subvolume_info(record.subvolume);
+  if (!info) return info.error();
+  if (config.subvolume_size && info->size_bytes != config.subvolume_size) {
+    ops::log::info("Resizing subvolume '{}' to {} bytes", record.subvolume.name,
+                   *config.subvolume_size);
+    auto resized =
+        ceph.create_subvolume({.id = record.subvolume, .size_bytes = config.subvolume_size});
+    if (!resized) return resized.error();
+  }
+  // Idempotent: the same caps give the same key (and re-create a client removed by hand).
+  auto key = ceph.authorize_client(record.subvolume, record.client_id, cephfs::Access::kReadWrite);
+  if (!key) return key.error();
+  auto share_info = share_info_for(record.subvolume.fs_name, info->path);
+  if (!share_info) return share_info.error();
+  return publish_error(
+      share_.set_share(relation.id, *share_info, v0::CephFSAuthInfo{record.client_id, key->key}));
+}
+
+ops::Status ProxyCharm::revoke(const ProvisionRecord& record, const ProvisioningConfig& config) {
+  if (auto revoked = admin_->revoke_client(record.client_id); !revoked) return revoked;
+  ops::log::info("Revoked client.{} of relation {} (key removed, sessions evicted)",
+                 record.client_id, record.relation_id);
+  if (config.delete_data_on_revoke) {
+    if (auto removed = admin_->remove_subvolume(record.subvolume); !removed) return removed;
+    ops::log::info("Removed subvolume '{}' and its data (delete-data-on-revoke)",
+                   record.subvolume.name);
+  } else {
+    ops::log::info("Kept subvolume '{}' (delete-data-on-revoke is false)", record.subvolume.name);
+  }
+  return {};
+}
+
+ops::Status ProxyCharm::rotate(ops::Relation& relation, const ProvisionRecord& record) {
+  cephfs::CephAdmin& ceph = *admin_;
+  auto info = ceph.subvolume_info(record.subvolume);
+  if (!info) return info.error();
+  auto share_info = share_info_for(record.subvolume.fs_name, info->path);
+  if (!share_info) return share_info.error();
+  if (auto removed = ceph.remove_client(record.client_id); !removed) return removed;
+  auto key = ceph.authorize_client(record.subvolume, record.client_id, cephfs::Access::kReadWrite);
+  if (!key) return key.error();
+  // Mounts opened with the old key outlive `auth rm` until evicted.
+  if (auto evicted = ceph.evict_client(record.client_id); !evicted) return evicted.error();
+  return publish_error(
+      share_.set_share(relation.id, *share_info, v0::CephFSAuthInfo{record.client_id, key->key}));
+}
+
+void ProxyCharm::reconcile(const ReconcileRequest& request) {
+  auto config = parse_provisioning_config(this->config().all());
+  if (!config) {
+    unit().set_status(ops::BlockedStatus(config.error().message));
+    return;
+  }
+  ops::Relation* peer = peer_relation();
+  std::map<int, ProvisionRecord> records;
+  if (peer != nullptr) records = records_from_bag(peer->data[app()].items());
+
+  if (!unit().is_leader()) {
+    unit().set_status(ops::ActiveStatus(
+        fmt::format("Provisioning {} (managed by the leader)", shares(records.size()))));
+    return;
+  }
+  if (peer == nullptr) {
+    unit().set_status(ops::WaitingStatus("waiting for the proxy peer relation"));
+    return;
+  }
+
+  const auto relations = active_share_relations(request.broken);
+  std::set<int> active_ids;
+  for (const ops::Relation* relation : relations) active_ids.insert(relation->id);
+
+  std::optional<ops::Error> ceph_error;
+  std::vector<std::string> problems;  // per relation: blocked
+  std::vector<std::string> pending;   // revocations still to do
+  std::string filesystem;
+
+  auto ceph = admin(*config);
+  if (!ceph) ceph_error = ceph.error();
+
+  // Revocations first: they need neither the file system nor the cluster's fsid.
+  for (auto it = records.begin(); it != records.end();) {
+    const ProvisionRecord& record = it->second;
+    if (active_ids.contains(it->first)) {
+      ++it;
+      continue;
+    }
+    if (!ceph_error) {
+      auto revoked = revoke(record, *config);
+      if (revoked) {
+        peer->data[app()].erase(record_key(it->first));
+        it = records.erase(it);
+        continue;
+      }
+      ops::log::warning("Revoking client.{} of removed relation {} failed: {}; retrying later",
+                        record.client_id, it->first, revoked.error().message);
+      if (is_ceph_level(revoked.error())) ceph_error = revoked.error();
+    }
+    pending.push_back(std::to_string(it->first));
+    ++it;
+  }
+
+  if (!ceph_error) {
+    auto resolved = resolve_filesystem(*config);
+    if (resolved) {
+      filesystem = *resolved;
+    } else if (is_ceph_level(resolved.error())) {
+      ceph_error = resolved.error();
+    } else {
+      problems.push_back(resolved.error().message);
+    }
+  }
+
+  for (ops::Relation* relation : relations) {
+    if (ceph_error || filesystem.empty()) break;
+    ops::Status result;
+    if (auto record = records.find(relation->id); record != records.end()) {
+      if (!request.republish_all && request.republish != relation->id) continue;
+      result = republish(*relation, record->second, *config);
+    } else {
+      ops::Application* remote = relation->app();
+      if (remote == nullptr) continue;
+      auto name = relation->data[*remote].get("name");
+      if (!name || name->empty()) continue;  // nothing requested yet
+      result = provision_new(*relation, *name, filesystem, *config, records);
+    }
+    if (result) continue;
+    if (result.error().code == ops::ErrorCode::kRelationNotFound) {
+      ops::log::info("Relation {} is gone; not publishing to it", relation->to_string());
+      continue;
+    }
+    ops::log::error("Share for relation {} failed: {}", relation->to_string(),
+                    result.error().message);
+    if (is_ceph_level(result.error())) {
+      ceph_error = result.error();
+      break;
+    }
+    problems.push_back(
+        fmt::format("share for relation {} failed: {}", relation->id, result.error().message));
+  }
+
+  std::size_t provisioned = 0;
+  for (const auto& [id, record] : records) provisioned += active_ids.contains(id) ? 1 : 0;
+  const std::string pending_text =
+      pending.empty() ? std::string()
+                      : fmt::format("; revocation pending for relation{} {}",
+                                    pending.size() == 1 ? "" : "s", fmt::join(pending, ", "));
+  ops::StatusBase status = ops::ActiveStatus(
+      fmt::format("Provisioning {} on {}", shares(provisioned), filesystem) + pending_text);
+  if (ceph_error) {
+    status = ceph_error_status(*ceph_error, *config);
+    status.message += pending_text;
+  } else if (!problems.empty()) {
+    status = ops::BlockedStatus(fmt::format("{}{}", fmt::join(problems, "; "), pending_text));
+  } else if (!pending.empty()) {
+    status = ops::WaitingStatus(fmt::format("Provisioning {} on {}{}; retrying on update-status",
+                                            shares(provisioned), filesystem, pending_text));
+  }
+  unit().set_status(status);
+}
+
+void ProxyCharm::on_update_status(ops::UpdateStatusEvent& /*event*/) {
+  if (is_provisioning_mode(config().all())) reconcile({});
+}
+
+void ProxyCharm::on_share_relation_broken(ops::RelationBrokenEvent& event) {
+  if (!is_provisioning_mode(config().all())) return;
+  reconcile({.broken = event.relation != nullptr ? std::optional<int>(event.relation->id)
+                                                 : std::nullopt});
+}
+
+void ProxyCharm::on_rotate_credentials(ops::ActionEvent& event) {
+  if (!is_provisioning_mode(config().all())) {
+    event.fail(
+        "rotate-credentials works in provisioning mode only (admin-secret or admin-keyring); in "
+        "proxy mode, rotate the key in Ceph and update auth-secret");
+    return;
+  }
+  if (!unit().is_leader()) {
+    event.fail("run rotate-credentials on the leader unit (juju run <application>/leader ...)");
+    return;
+  }
+  auto config = parse_provisioning_config(this->config().all());
+  if (!config) {
+    event.fail(config.error().message);
+    return;
+  }
+  std::optional<int> only;
+  const auto& params = event.params();
+  if (auto it = params.find("relation-id"); it != params.end()) {
+    if (!it->is_number_integer()) {
+      event.fail("relation-id must be the integer id of a cephfs-share relation");
+      return;
+    }
+    only = it->get<int>();
+  }
+  ops::Relation* peer = peer_relation();
+  std::map<int, ProvisionRecord> records;
+  if (peer != nullptr) records = records_from_bag(peer->data[app()].items());
+  std::vector<std::pair<ops::Relation*, ProvisionRecord>> targets;
+  for (ops::Relation* relation : active_share_relations(std::nullopt)) {
+    auto record = records.find(relation->id);
+    if (record == records.end() || (only && *only != relation->id)) continue;
+    targets.emplace_back(relation, record->second);
+  }
+  if (only && targets.empty()) {
+    event.fail(fmt::format("relation {} has no provisioned share", *only));
+    return;
+  }
+  std::vector<std::string> relation_ids;
+  std::vector<std::string> client_ids;
+  std::vector<std::string> failures;
+  if (!targets.empty()) {
+    auto ceph = admin(*config);
+    if (!ceph) {
+      event.fail(ceph_error_status(ceph.error(), *config).message);
+      return;
+    }
+  }
+  for (auto& [relation, record] : targets) {
+    auto rotated = rotate(*relation, record);
+    if (!rotated) {
+      ops::log::error("Rotating client.{} of relation {} failed: {}", record.client_id,
+                      relation->id, rotated.error().message);
+      failures.push_back(fmt::format("relation {}: {}", relation->id, rotated.error().message));
+      continue;
+    }
+    ops::log::info("Rotated the key of client.{} (relation {})", record.client_id, relation->id);
+    relation_ids.push_back(std::to_string(relation->id));
+    client_ids.push_back(record.client_id);
+  }
+  event.set_results({{"count", std::to_string(relation_ids.size())},
+                     {"relation-ids", fmt::to_string(fmt::join(relation_ids, ","))},
+                     {"client-ids", fmt::to_string(fmt::join(client_ids, ","))}});
+  if (!failures.empty()) {
+    event.fail(fmt::format("rotation failed for {}", fmt::join(failures, "; ")));
+  }
+}
+
+}  // namespace cephfs_server_proxy
