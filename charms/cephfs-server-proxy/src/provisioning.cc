@@ -12,6 +12,7 @@
 #include "ops/model.h"
 #include "ops/secret.h"
 #include "proxy_charm.h"
+#include "user_secret.h"
 
 namespace cephfs_server_proxy {
 
@@ -60,19 +61,9 @@ ops::Result<cephfs::CephAdmin*> ProxyCharm::admin(const ProvisioningConfig& conf
   };
   cephfs::ConnectOptions options{.mon_host = config.monitor_hosts, .timeout = config.ceph_timeout};
   if (!config.admin_secret_id.empty()) {
-    ops::SecretContent content;
-    try {
-      ops::Secret secret(model(),
-                         ops::Secret::canonicalize_id(config.admin_secret_id, model().uuid()),
-                         std::nullopt);
-      content = secret.get_content(/*refresh=*/true);
-    } catch (const ops::SecretNotFoundError&) {
-      return fail({ops::ErrorCode::kInvalidArgument,
-                   fmt::format("admin-secret invalid: secret {} not found or not granted; run: "
-                               "juju grant-secret {} {}",
-                               config.admin_secret_id, config.admin_secret_id, app().name)});
-    }
-    auto credentials = admin_credentials_from_secret(content);
+    auto content = read_user_secret(model(), "admin-secret", config.admin_secret_id);
+    if (!content) return fail(content.error());
+    auto credentials = admin_credentials_from_secret(*content);
     if (!credentials) return fail(credentials.error());
     options.entity = credentials->entity;
     options.key = std::move(credentials->key);

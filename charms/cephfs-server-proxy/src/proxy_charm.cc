@@ -4,6 +4,7 @@
 #include "ops/log.h"
 #include "ops/model.h"
 #include "ops/secret.h"
+#include "user_secret.h"
 
 namespace cephfs_server_proxy {
 
@@ -43,20 +44,12 @@ std::optional<ProxyCharm::Share> ProxyCharm::load_share() {
     if (config->auth_info_ignored) {
       ops::log::warning("auth-info is ignored: auth-secret is set and takes precedence");
     }
-    ops::SecretContent content;
-    try {
-      ops::Secret secret(model(),
-                         ops::Secret::canonicalize_id(*config->auth_secret_id, model().uuid()),
-                         std::nullopt);
-      content = secret.get_content(/*refresh=*/true);
-    } catch (const ops::SecretNotFoundError&) {
-      unit().set_status(ops::BlockedStatus("auth-secret invalid: secret " +
-                                           *config->auth_secret_id +
-                                           " not found or not granted; run: juju grant-secret " +
-                                           *config->auth_secret_id + " " + app().name));
+    auto content = read_user_secret(model(), "auth-secret", *config->auth_secret_id);
+    if (!content) {
+      unit().set_status(ops::BlockedStatus(content.error().message));
       return std::nullopt;
     }
-    auto auth = auth_info_from_secret(content);
+    auto auth = auth_info_from_secret(*content);
     if (!auth) {
       unit().set_status(ops::BlockedStatus(auth.error().message));
       return std::nullopt;

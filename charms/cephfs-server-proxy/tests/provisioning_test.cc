@@ -208,7 +208,7 @@ TEST_F(Provisioning, AdminSecretNotGrantedIsBlockedWithTheCommandToFixIt) {
   State out = ctx.run(ctx.on.config_changed(), in);
   EXPECT_EQ(out.unit_status,
             ops::BlockedStatus(std::string("admin-secret invalid: secret ") + kAdminSecretId +
-                               " not found or not granted; run: juju grant-secret " +
+                               " not found or not granted to cephfs-server-proxy; run: juju grant-secret " +
                                kAdminSecretId + " cephfs-server-proxy"));
   EXPECT_TRUE(connects.empty());
 }

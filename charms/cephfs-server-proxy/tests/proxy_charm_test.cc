@@ -231,7 +231,7 @@ TEST(ProxyCharm, AuthSecretNotGrantedIsBlockedWithTheCommandToFixIt) {
   State out = ctx.run(ctx.on.config_changed(), State{.config = config, .leader = true});
   EXPECT_EQ(out.unit_status,
             ops::BlockedStatus(std::string("auth-secret invalid: secret ") + kUserSecretId +
-                               " not found or not granted; run: juju grant-secret " +
+                               " not found or not granted to cephfs-server-proxy; run: juju grant-secret " +
                                kUserSecretId + " cephfs-server-proxy"));
 }
 
