@@ -1,7 +1,8 @@
 // Both charms as whole processes under juju-sim: the packed cephfs-server-proxy .charm and the
 // cephfs-client built against a simulated machine (cephfs-client/tests/sim_dispatch_main.cc:
 // production charm and SystemMountManager, fake root and recorded commands). Deploy, relate,
-// settle; then key rotation, scaling, unit removal and relation removal.
+// settle; then key rotation, scaling, unit removal and relation removal, on machines that run
+// systemd (mount units) and on machines that do not (ceph-fuse run directly, /etc/fstab).
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -30,7 +31,16 @@ std::string read(const fs::path& path) {
 
 class CephFSCharms : public SimTest {
  protected:
+  // Machines made from now on run systemd (a sim-machine-systemd file in the model directory,
+  // read by sim_dispatch_main.cc); `kernel_ceph` also gives them a kernel CephFS client.
+  void machines_run_systemd(bool kernel_ceph = true) {
+    fs::create_directories(model_);
+    std::ofstream(fs::path(model_) / "sim-machine-systemd") << "";
+    if (kernel_ceph) std::ofstream(fs::path(model_) / "sim-machine-kernel-ceph") << "";
+  }
+
   void deploy_and_relate(int principal_units = 1) {
+    if (!fs::exists(fs::path(model_) / "sim-machine-no-systemd")) machines_run_systemd();
     ok({"deploy", "ubuntu", write_charm("ubuntu", "", {}), "-n", std::to_string(principal_units)});
     ok({"deploy", "proxy", PROXY_CHARM_FILE, "--config", std::string("fsid=") + kFsid,
         "sharepoint=ceph-fs:/", "monitor-hosts=10.5.0.80:6789 10.5.2.23:6789",
@@ -152,6 +162,62 @@ TEST_F(CephFSCharms, ProxyWithoutConfigAnswersAsSoonAsItIsConfigured) {
       "monitor-hosts=10.5.0.80:6789", std::string("auth-info=ceph-client:") + kKey});
   ok({"settle"});
   EXPECT_EQ(unit_status("client/0")["message"], "mounted ceph-fs:/ at /srv/data");
+}
+
+TEST_F(CephFSCharms, WithoutSystemdTheClientRunsCephFuseAndRecordsTheMountInFstab) {
+  fs::create_directories(model_);
+  std::ofstream(fs::path(model_) / "sim-machine-no-systemd") << "";
+  deploy_and_relate();
+  EXPECT_EQ(unit_status("client/0"),
+            json::parse(R"({"current": "active", "message": "mounted ceph-fs:/ at /srv/data"})"));
+  const std::string log = commands("client/0");
+  EXPECT_THAT(log, Not(HasSubstr("systemctl")));
+  EXPECT_THAT(log, HasSubstr("apt-get install -y -q --no-install-recommends ceph-fuse\n"));
+  const fs::path dir = machine("client/0") / "etc/ceph/cephfs-client";
+  std::string stem;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() == ".keyring") stem = entry.path().stem().string();
+  }
+  ASSERT_FALSE(stem.empty());
+  const std::string conf = "/etc/ceph/cephfs-client/" + stem + ".conf";
+  const std::string keyring = "/etc/ceph/cephfs-client/" + stem + ".keyring";
+  EXPECT_THAT(log, HasSubstr("ceph-fuse -c " + conf + " -n client.ceph-client -k " + keyring +
+                             " --client_fs ceph-fs -r / --client_mount_timeout=30 --log-file "
+                             "/var/log/ceph/" +
+                             stem + ".ceph-fuse.log -o exec,suid,dev,rw /srv/data\n"));
+  EXPECT_THAT(log, Not(HasSubstr(kKey)));
+  EXPECT_EQ(read(dir / (stem + ".keyring")),
+            std::string("[client.ceph-client]\n\tkey = ") + kKey + "\n");
+  EXPECT_EQ(read(dir / (stem + ".conf")), std::string("[global]\n\tfsid = ") + kFsid +
+                                              "\n\tmon_host = 10.5.0.80:6789,10.5.2.23:6789\n");
+  for (const auto& file : {dir, dir / (stem + ".keyring"), dir / (stem + ".conf")}) {
+    struct stat st {};
+    ASSERT_EQ(::stat(file.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, fs::is_directory(file) ? 0700u : 0600u) << file;
+  }
+  EXPECT_THAT(mountinfo("client/0"), HasSubstr(" /srv/data rw - fuse.ceph-fuse ceph-fuse "));
+  EXPECT_THAT(read(machine("client/0") / "etc/fstab"),
+              HasSubstr("# cephfs-client charm: /srv/data (written by the charm; do not edit)\n"
+                        "none /srv/data fuse.ceph ceph.id=ceph-client,ceph.conf=" +
+                        conf + ",ceph.keyring=" + keyring +
+                        ",ceph.client_fs=ceph-fs,ceph.client_mountpoint=/,exec,suid,dev,rw,"
+                        "_netdev 0 0\n"));
+  EXPECT_FALSE(fs::exists(machine("client/0") / "etc/systemd"));
+
+  // Key rotation: unmount, then ceph-fuse again with the new keyring.
+  ok({"config", "proxy", std::string("auth-info=ceph-client:") + kNewKey});
+  ok({"settle"});
+  EXPECT_EQ(read(dir / (stem + ".keyring")),
+            std::string("[client.ceph-client]\n\tkey = ") + kNewKey + "\n");
+  const std::string after = commands("client/0").substr(log.size());
+  EXPECT_THAT(after, HasSubstr("umount /srv/data\nceph-fuse -c "));
+  EXPECT_EQ(unit_status("client/0")["current"], "active");
+
+  ok({"remove-relation", "proxy:cephfs-share", "client:cephfs-share"});
+  ok({"settle"});
+  EXPECT_THAT(mountinfo("client/0"), Not(HasSubstr("/srv/data")));
+  EXPECT_THAT(read(machine("client/0") / "etc/fstab"), Not(HasSubstr("/srv/data")));
+  EXPECT_FALSE(fs::exists(dir / (stem + ".keyring")));
 }
 
 }  // namespace

@@ -129,7 +129,7 @@ void ClientCharm::on_mount_share(v0::MountShareEvent& event) {
 
   MountMethod method = MountMethod::kKernel;
   if (config->method == MountMethodSetting::kFuse ||
-      (config->method == MountMethodSetting::kAuto && !mounts_->kernel_mounts_permitted())) {
+      (config->method == MountMethodSetting::kAuto && !mounts_->kernel_client_usable())) {
     method = MountMethod::kFuse;
   }
   auto plan = make_mount_plan(*config, method, **share, **auth, app().name, event.relation->id);
@@ -276,7 +276,10 @@ void ClientCharm::on_mount_info_action(ops::ActionEvent& event) {
   }
   auto mounted = mounts_->find_mount(current->mountpoint);
   const bool is_mounted = mounted && *mounted && is_cephfs(**mounted);
+  const auto record = mounts_->persistent_record(*current);
   event.set_results({{"mounted", is_mounted ? "true" : "false"},
+                     {"persistent", record ? "true" : "false"},
+                     {"persisted-by", record.value_or("nothing")},
                      {"mountpoint", current->mountpoint},
                      {"fsid", current->fsid},
                      {"share", current->share()},

@@ -8,15 +8,18 @@
 //    a changed option remounts and a corrected one mounts.
 //  - server_connected (leader): request_share(relation, mountpoint).
 //  - mount_share (every unit): validate the provider's data (mount_plan.h), write the key file,
-//    mount, record the mount in a systemd unit; nothing happens when the same plan is already
-//    mounted with the same key; a changed share, option or key remounts.
+//    mount, record the mount (systemd unit or /etc/fstab, see system_mount_manager.h); nothing
+//    happens when the same plan is already mounted with the same key; a changed share, option
+//    or key remounts.
 //  - umount_share: unmount only when no provider unit is left (quirk 3); relation-broken and stop
 //    always unmount. A provider unit joining while nothing is mounted re-reads the share (so a
 //    provider that lost all its units and came back is mounted again).
 //  - update-status: a recorded mount that is gone (e.g. the network was down at boot) is
 //    mounted again. Unmounting removes the key files and rmdirs the mountpoint only if this
 //    charm created it and it is empty.
-//  - Action mount-info: where, what and as whom (never the key).
+//  - mount-method auto: kernel where MountManager::kernel_client_usable(), else ceph-fuse.
+//  - Action mount-info: where, what, as whom, with which method and whether the mount is
+//    recorded to survive a reboot (never the key).
 // Statuses: blocked with the option or datum that is wrong, waiting for the relation or the
 // provider's data, active "mounted <fs>:<path> at <mountpoint>". Non-leaders never write the
 // application bag, so they never fail for it.

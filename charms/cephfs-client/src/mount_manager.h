@@ -1,8 +1,9 @@
 // MountManager: the one door from the cephfs-client charm to the machine (files, mount tools,
 // /proc). The charm decides what should be mounted; a MountManager does it. Implementations:
-//  - SystemMountManager (system_mount_manager.h): key files, a systemd .mount unit per share,
-//    systemctl/umount/apt-get run without a shell; every path under a root directory so tests
-//    can use a temporary one.
+//  - SystemMountManager (system_mount_manager.h): key files; a systemd .mount unit per share
+//    where systemd runs, else a direct ceph-fuse / mount -t ceph and a marked /etc/fstab entry;
+//    commands run without a shell and with a timeout; every path under a root directory so
+//    tests can use a temporary one.
 //  - FakeMountManager (tests/fake_mount_manager.h): records every call, for charm tests.
 //
 // Contract: every method returns an error value instead of throwing; messages say what failed and
@@ -31,9 +32,10 @@ class MountManager {
  public:
   virtual ~MountManager() = default;
 
-  // False where the kernel CephFS client cannot mount (containers); `mount-method: auto` then
-  // uses ceph-fuse.
-  virtual bool kernel_mounts_permitted() = 0;
+  // True only where the kernel CephFS client can mount: the kernel knows the ceph file system
+  // (or has the module for the running kernel) and this is not a container. `mount-method:
+  // auto` uses ceph-fuse otherwise.
+  virtual bool kernel_client_usable() = 0;
   // Makes sure the tools of `method` are installed (mount.ceph from ceph-common, or ceph-fuse).
   virtual ops::Status install_tools(MountMethod method) = 0;
   // Writes the credential files of `plan` (root-only, 0600, in a 0700 directory) atomically.
@@ -50,6 +52,9 @@ class MountManager {
   virtual ops::Status mount(const MountPlan& plan, bool remount) = 0;
   // Unmounts and removes the persistent record. Not mounted: success.
   virtual ops::Status unmount(const MountPlan& plan) = 0;
+  // Where the mount of `plan` is recorded to survive a reboot, e.g. "systemd unit
+  // srv-data.mount" or "/etc/fstab"; nullopt when it is not recorded.
+  virtual std::optional<std::string> persistent_record(const MountPlan& plan) = 0;
   // The file system mounted at `mountpoint` (the topmost one), if any.
   virtual ops::Result<std::optional<MountedFilesystem>> find_mount(
       const std::string& mountpoint) = 0;

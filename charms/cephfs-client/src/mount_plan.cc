@@ -43,6 +43,12 @@ std::vector<std::string> MountPlan::mount_options() const {
   return out;
 }
 
+std::string MountPlan::log_file() const {
+  std::string stem = key_file.substr(key_file.rfind('/') + 1);
+  stem = stem.substr(0, stem.rfind('.'));
+  return "/var/log/ceph/" + stem + ".ceph-fuse.log";
+}
+
 nlohmann::json MountPlan::to_json() const {
   return {{"mountpoint", mountpoint},
           {"method", to_string(method)},
@@ -77,19 +83,27 @@ ops::Result<MountPlan> MountPlan::from_json(const nlohmann::json& value) {
   }
 }
 
-ops::Result<std::string> normalise_monitor(std::string_view monitor) {
-  if (auto valid = v0::validate_monitor_host(monitor); !valid) {
-    return invalid("monitor address is not <host>:<port> or a [v2:...,v1:...] vector");
+ops::Result<std::string> normalise_monitor(std::string_view monitor, MountMethod method) {
+  const bool typed_single =
+      monitor.starts_with("v1:") || monitor.starts_with("v2:") || monitor.starts_with("any:");
+  // A single typed address is checked as the one-entry vector it stands for.
+  const std::string as_vector =
+      typed_single ? "[" + std::string(monitor) + "]" : std::string(monitor);
+  if (auto valid = v0::validate_monitor_host(as_vector); !valid) {
+    return invalid(
+        "monitor address is not <host>:<port>, v1:<ip>:<port> or a [v2:...,v1:...] "
+        "vector");
   }
-  if (!(monitor.starts_with("[") && monitor.ends_with("]"))) {
+  if (!(as_vector.starts_with("[") && as_vector.ends_with("]"))) {
     // "<host>:<port>" or "[IPv6]:port".
     if (monitor.find_first_of(",/") != std::string_view::npos) {
       return invalid("monitor address contains ',' or '/'");
     }
     return std::string(monitor);
   }
+  if (method == MountMethod::kFuse) return std::string(monitor);
   // An address vector: pick v1, else any, else v2.
-  std::string_view inner = monitor.substr(1, monitor.size() - 2);
+  std::string_view inner = std::string_view(as_vector).substr(1, as_vector.size() - 2);
   std::optional<std::string_view> chosen;
   int chosen_rank = 99;
   while (!inner.empty()) {
@@ -138,7 +152,7 @@ ops::Result<MountPlan> make_mount_plan(const ClientConfig& config, MountMethod m
   plan.user = auth.username;
   plan.access_options = config.access_options();
   for (const auto& monitor : share.monitor_hosts) {
-    auto normalised = normalise_monitor(monitor);
+    auto normalised = normalise_monitor(monitor, method);
     if (!normalised) return normalised.error();
     plan.monitors.push_back(std::move(*normalised));
   }

@@ -5,9 +5,13 @@
 // Validation (make_mount_plan), on top of the library's validate_share_info/validate_auth_info:
 //  - the key must be a cephx key (cephx_key.h);
 //  - path: no ',' '%' '\' quotes or whitespace (it ends up in mount options and in a unit file);
-//  - monitors: a Ceph address vector "[v2:a:3300/0,v1:a:6789/0]" is reduced to one address
-//    (v1, else any, else v2, without the nonce), so every monitor is "<host>:<port>" with no ','
-//    or '/' and can be joined into mon_addr=<a>/<b> or mon_host = <a>,<b>.
+//  - monitors, kernel: a Ceph address vector "[v2:a:3300/0,v1:a:6789/0]" or a typed address
+//    "v1:a:6789" is reduced to one address (v1, else any, else v2, without the nonce), so every
+//    monitor is "<host>:<port>" with no ',' or '/' and can be joined into mon_addr=<a>/<b>;
+//  - monitors, fuse: typed addresses stay typed (the vector or "v1:a:6789" as published), so
+//    the client knows the protocol of a non-standard port and a refused key fails at once
+//    instead of after client_mount_timeout; untyped ones stay "<host>:<port>". They are joined
+//    into the conf file's mon_host = <a>,<b> (Ceph parses ',' after a ']' as a separator).
 // Errors (kInvalidArgument) are one sentence naming the field, never the key.
 //
 // Files (paths on the target machine; the MountManager may put them under a test root):
@@ -46,7 +50,7 @@ struct MountPlan {
   std::string fsid;
   std::string fs_name;
   std::string path;
-  std::vector<std::string> monitors;  // "<host>:<port>"
+  std::vector<std::string> monitors;  // see normalise_monitor
   std::string user;                   // cephx id without "client."
   std::vector<std::string> access_options;
   std::string key_file;   // secret file (kernel) or keyring (fuse)
@@ -61,6 +65,9 @@ struct MountPlan {
   std::vector<std::string> mount_options() const;
   // "<fs_name>:<path>", as the provider's sharepoint.
   std::string share() const { return fs_name + ":" + path; }
+  // ceph-fuse's log file: /var/log/ceph/<app>.<relation id>.ceph-fuse.log (named like the key
+  // file, so one per application and relation).
+  std::string log_file() const;
 
   nlohmann::json to_json() const;
   static ops::Result<MountPlan> from_json(const nlohmann::json& value);
@@ -73,7 +80,9 @@ ops::Result<MountPlan> make_mount_plan(const ClientConfig& config, MountMethod m
                                        const charms::storage_libs::v0::CephFSAuthInfo& auth,
                                        std::string_view app_name, int relation_id);
 
-// One monitor as "<host>:<port>" (see the file comment); kInvalidArgument when it cannot be.
-ops::Result<std::string> normalise_monitor(std::string_view monitor);
+// One monitor for `method` (see the file comment): kernel "<host>:<port>"; fuse the typed form
+// when the provider gave one. kInvalidArgument when it cannot be used.
+ops::Result<std::string> normalise_monitor(std::string_view monitor,
+                                           MountMethod method = MountMethod::kKernel);
 
 }  // namespace cephfs_client

@@ -3,15 +3,21 @@
 #include <fcntl.h>
 #include <fmt/ranges.h>
 #include <spawn.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 extern char** environ;
 
@@ -22,6 +28,17 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kMarker =
     "# Written by the cephfs-client charm. Do not edit: the charm rewrites or removes this file.";
+constexpr std::string_view kFstabMarker = "# cephfs-client charm: ";
+constexpr std::string_view kFstabMarkerEnd = " (written by the charm; do not edit)";
+constexpr std::string_view kFstab = "/etc/fstab";
+// ceph-fuse gives up on the cluster after this many seconds; the command itself after
+// kMountTimeout (which must be longer).
+constexpr int kClientMountTimeout = 30;
+constexpr std::chrono::seconds kMountTimeout(60);
+constexpr std::chrono::seconds kUmountTimeout(60);
+constexpr std::chrono::seconds kSystemctlTimeout(120);
+constexpr std::chrono::seconds kAptUpdateTimeout(300);
+constexpr std::chrono::seconds kAptInstallTimeout(900);
 constexpr std::array<const char*, 4> kSearchPath = {"/usr/sbin", "/usr/bin", "/sbin", "/bin"};
 
 ops::Error io_error(std::string message) {
@@ -91,9 +108,56 @@ std::string unescape_octal(std::string_view field) {
   return out;
 }
 
+// Owns one file descriptor.
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd = -1) : fd_(fd) {}
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(FileDescriptor&& other) noexcept {
+    std::swap(fd_, other.fd_);
+    return *this;
+  }
+  ~FileDescriptor() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  bool valid() const { return fd_ >= 0; }
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// The last non-empty line of what the command wrote to `err` (its last 16 KiB).
+std::string last_line(const FileDescriptor& err) {
+  if (!err.valid()) return {};
+  const off_t size = ::lseek(err.get(), 0, SEEK_END);
+  if (size <= 0) return {};
+  const off_t from = size > 16384 ? size - 16384 : 0;
+  std::string text(static_cast<std::size_t>(size - from), '\0');
+  const ssize_t n = ::pread(err.get(), text.data(), text.size(), from);
+  text.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  if (auto nl = text.rfind('\n'); nl != std::string::npos) text = text.substr(nl + 1);
+  return text;
+}
+
+// Reaps `pid` if it exits before `deadline`; false when it is still running then.
+bool wait_for_exit(pid_t pid, std::chrono::steady_clock::time_point deadline, int& status) {
+  auto pause = std::chrono::milliseconds(5);
+  for (;;) {
+    const pid_t reaped = ::waitpid(pid, &status, WNOHANG);
+    if (reaped == pid) return true;
+    if (reaped < 0 && errno != EINTR) return true;  // not our child any more: nothing to wait for
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(100));
+  }
+}
+
 }  // namespace
 
-ops::Status run_command(const std::vector<std::string>& argv) {
+ops::Status run_command(const std::vector<std::string>& argv, std::chrono::seconds timeout) {
   if (argv.empty()) return io_error("no command given");
   std::string program = argv[0];
   if (program.find('/') == std::string::npos) {
@@ -105,14 +169,28 @@ ops::Status run_command(const std::vector<std::string>& argv) {
       }
     }
   }
-  int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
-    return io_error("pipe: " + std::string(std::strerror(errno)));
+  const std::string command = fmt::to_string(fmt::join(argv, " "));
+  // stderr goes to an anonymous file, not a pipe: a daemon the command forks (ceph-fuse) may keep
+  // it open long after the command itself has exited, and must not be able to block us.
+  FileDescriptor err(::memfd_create("command-stderr", MFD_CLOEXEC));
+  if (!err.valid()) err = FileDescriptor(::open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600));
+
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 2);
+  if (err.valid()) {
+    posix_spawn_file_actions_adddup2(&actions, err.get(), 2);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  }
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t no_signals;
+  sigemptyset(&no_signals);
+  posix_spawnattr_setsigmask(&attributes, &no_signals);
+  posix_spawnattr_setpgroup(&attributes, 0);  // its own group, so a timeout kills its children
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
   std::vector<std::string> env_storage = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C",
                                           "DEBIAN_FRONTEND=noninteractive"};
   std::vector<char*> envp;
@@ -124,33 +202,31 @@ ops::Status run_command(const std::vector<std::string>& argv) {
   c_args.push_back(nullptr);
   pid_t pid = 0;
   const int spawned =
-      ::posix_spawn(&pid, program.c_str(), &actions, nullptr, c_args.data(), envp.data());
+      ::posix_spawn(&pid, program.c_str(), &actions, &attributes, c_args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
-  ::close(pipe_fds[1]);
-  const std::string command = fmt::to_string(fmt::join(argv, " "));
-  if (spawned != 0) {
-    ::close(pipe_fds[0]);
-    return io_error("cannot run " + command + ": " + std::strerror(spawned));
-  }
-  std::string err;
-  char buffer[4096];
-  for (;;) {
-    const ssize_t n = ::read(pipe_fds[0], buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    err.append(buffer, static_cast<std::size_t>(n));
-    if (err.size() > 16384) err.erase(0, err.size() - 16384);
-  }
-  ::close(pipe_fds[0]);
+  posix_spawnattr_destroy(&attributes);
+  if (spawned != 0) return io_error("cannot run " + command + ": " + std::strerror(spawned));
+
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  bool exited = wait_for_exit(pid, std::chrono::steady_clock::now() + timeout, status);
+  if (!exited) {
+    ::kill(-pid, SIGTERM);
+    exited = wait_for_exit(pid, std::chrono::steady_clock::now() + std::chrono::seconds(5), status);
+    if (!exited) {
+      ::kill(-pid, SIGKILL);
+      // A process stuck in the kernel (a hung mount) may not die at once; do not wait forever.
+      wait_for_exit(pid, std::chrono::steady_clock::now() + std::chrono::seconds(5), status);
+    }
+    const std::string err_line = last_line(err);
+    return ops::Error{ops::ErrorCode::kTimeout,
+                      command + " did not finish within " + std::to_string(timeout.count()) +
+                          " s and was killed" + (err_line.empty() ? "" : ": " + err_line)};
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
-  while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
-  if (auto nl = err.rfind('\n'); nl != std::string::npos) err = err.substr(nl + 1);
+  const std::string err_line = last_line(err);
   const std::string how =
       WIFEXITED(status) ? "exit " + std::to_string(WEXITSTATUS(status)) : "killed by a signal";
-  return io_error(command + " failed (" + how + ")" + (err.empty() ? "" : ": " + err));
+  return io_error(command + " failed (" + how + ")" + (err_line.empty() ? "" : ": " + err_line));
 }
 
 std::string mount_unit_name(std::string_view mountpoint) {
@@ -188,6 +264,45 @@ std::string mount_unit_text(const MountPlan& plan) {
   return text;
 }
 
+std::string fstab_entry(const MountPlan& plan) {
+  return std::string(kFstabMarker) + plan.mountpoint + std::string(kFstabMarkerEnd) + "\n" +
+         plan.source() + " " + plan.mountpoint + " " + plan.fs_type() + " " +
+         fmt::to_string(fmt::join(plan.mount_options(), ",")) + " 0 0\n";
+}
+
+std::vector<std::string> direct_mount_command(const MountPlan& plan) {
+  const std::string access = fmt::to_string(fmt::join(plan.access_options, ","));
+  if (plan.method == MountMethod::kFuse) {
+    return {"ceph-fuse",
+            "-c",
+            plan.conf_file,
+            "-n",
+            "client." + plan.user,
+            "-k",
+            plan.key_file,
+            "--client_fs",
+            plan.fs_name,
+            "-r",
+            plan.path,
+            "--client_mount_timeout=" + std::to_string(kClientMountTimeout),
+            "--log-file",
+            plan.log_file(),
+            "-o",
+            access,
+            plan.mountpoint};
+  }
+  std::vector<std::string> options = {"mon_addr=" + fmt::to_string(fmt::join(plan.monitors, "/")),
+                                      "secretfile=" + plan.key_file};
+  options.insert(options.end(), plan.access_options.begin(), plan.access_options.end());
+  return {"mount",
+          "-t",
+          "ceph",
+          plan.source(),
+          plan.mountpoint,
+          "-o",
+          fmt::to_string(fmt::join(options, ","))};
+}
+
 SystemMountManager::SystemMountManager(std::filesystem::path root, CommandRunner run)
     : root_(std::move(root)), run_(std::move(run)) {}
 
@@ -196,9 +311,32 @@ fs::path SystemMountManager::under_root(std::string_view absolute) const {
   return root_ / absolute;
 }
 
-bool SystemMountManager::kernel_mounts_permitted() {
+bool SystemMountManager::systemd_running() const {
   std::error_code ec;
-  return !fs::exists(under_root("/run/systemd/container"), ec);
+  return fs::is_directory(under_root("/run/systemd/system"), ec);
+}
+
+bool SystemMountManager::kernel_client_usable() {
+  std::error_code ec;
+  for (const char* marker : {"/run/systemd/container", "/.dockerenv", "/run/.containerenv"}) {
+    if (fs::exists(under_root(marker), ec)) return false;
+  }
+  if (auto filesystems = read_file(under_root("/proc/filesystems"))) {
+    std::istringstream lines(*filesystems);
+    for (std::string line; std::getline(lines, line);) {
+      // "nodev\tceph" or "\text4": the name is the last field.
+      if (line.substr(line.find_last_of(" \t") + 1) == "ceph") return true;
+    }
+  }
+  struct utsname host {};
+  if (::uname(&host) != 0) return false;
+  for (const char* modules : {"/lib/modules/", "/usr/lib/modules/"}) {
+    const fs::path dir = under_root(std::string(modules) + host.release + "/kernel/fs/ceph");
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      if (entry.path().filename().string().starts_with("ceph.ko")) return true;
+    }
+  }
+  return false;
 }
 
 ops::Status SystemMountManager::install_tools(MountMethod method) {
@@ -212,8 +350,11 @@ ops::Status SystemMountManager::install_tools(MountMethod method) {
     return {};
   }
   const std::string package = method == MountMethod::kKernel ? "ceph-common" : "ceph-fuse";
-  if (auto updated = run_({"apt-get", "update", "-q"}); !updated) return updated;
-  return run_({"apt-get", "install", "-y", "-q", "--no-install-recommends", package});
+  if (auto updated = run_({"apt-get", "update", "-q"}, kAptUpdateTimeout); !updated) {
+    return updated;
+  }
+  return run_({"apt-get", "install", "-y", "-q", "--no-install-recommends", package},
+              kAptInstallTimeout);
 }
 
 ops::Result<bool> SystemMountManager::write_credentials(const MountPlan& plan,
@@ -278,6 +419,35 @@ ops::Status SystemMountManager::remove_mountpoint_if_empty(const std::string& mo
 }
 
 ops::Status SystemMountManager::mount(const MountPlan& plan, bool remount) {
+  return systemd_running() ? mount_with_systemd(plan, remount) : mount_directly(plan, remount);
+}
+
+ops::Status SystemMountManager::unmount(const MountPlan& plan) {
+  if (systemd_running()) {
+    if (auto done = unmount_with_systemd(plan); !done) return done;
+  }
+  if (auto done = umount_if_mounted(plan.mountpoint); !done) return done;
+  return update_fstab(plan, /*present=*/false);
+}
+
+std::optional<std::string> SystemMountManager::persistent_record(const MountPlan& plan) {
+  const std::string unit = mount_unit_name(plan.mountpoint);
+  if (auto text = read_file(under_root("/etc/systemd/system/" + unit));
+      text && text->starts_with(kMarker)) {
+    return "systemd unit " + unit;
+  }
+  const std::string marker =
+      std::string(kFstabMarker) + plan.mountpoint + std::string(kFstabMarkerEnd);
+  if (auto fstab = read_file(under_root(kFstab))) {
+    std::istringstream lines(*fstab);
+    for (std::string line; std::getline(lines, line);) {
+      if (line == marker) return std::string(kFstab);
+    }
+  }
+  return std::nullopt;
+}
+
+ops::Status SystemMountManager::mount_with_systemd(const MountPlan& plan, bool remount) {
   const std::string unit = mount_unit_name(plan.mountpoint);
   const fs::path unit_path = under_root("/etc/systemd/system/" + unit);
   if (auto existing = read_file(unit_path); existing && !existing->starts_with(kMarker)) {
@@ -290,24 +460,117 @@ ops::Status SystemMountManager::mount(const MountPlan& plan, bool remount) {
   auto changed = write_atomically(unit_path, mount_unit_text(plan), 0644);
   if (!changed) return changed.error();
   if (*changed) {
-    if (auto reloaded = run_({"systemctl", "daemon-reload"}); !reloaded) return reloaded;
+    if (auto reloaded = run_({"systemctl", "daemon-reload"}, kSystemctlTimeout); !reloaded) {
+      return reloaded;
+    }
   }
-  if (auto enabled = run_({"systemctl", "enable", unit}); !enabled) return enabled;
-  return run_({"systemctl", remount ? "restart" : "start", unit});
+  if (auto enabled = run_({"systemctl", "enable", unit}, kSystemctlTimeout); !enabled) {
+    return enabled;
+  }
+  return run_({"systemctl", remount ? "restart" : "start", unit}, kSystemctlTimeout);
 }
 
-ops::Status SystemMountManager::unmount(const MountPlan& plan) {
+ops::Status SystemMountManager::unmount_with_systemd(const MountPlan& plan) {
   const std::string unit = mount_unit_name(plan.mountpoint);
   const fs::path unit_path = under_root("/etc/systemd/system/" + unit);
   auto existing = read_file(unit_path);
-  if (existing && existing->starts_with(kMarker)) {
-    if (auto stopped = run_({"systemctl", "disable", "--now", unit}); !stopped) return stopped;
-    if (auto removed = remove_file(unit_path); !removed) return removed;
-    if (auto reloaded = run_({"systemctl", "daemon-reload"}); !reloaded) return reloaded;
+  if (!existing || !existing->starts_with(kMarker)) return {};
+  if (auto stopped = run_({"systemctl", "disable", "--now", unit}, kSystemctlTimeout); !stopped) {
+    return stopped;
   }
+  if (auto removed = remove_file(unit_path); !removed) return removed;
+  return run_({"systemctl", "daemon-reload"}, kSystemctlTimeout);
+}
+
+ops::Status SystemMountManager::mount_directly(const MountPlan& plan, bool remount) {
+  if (auto recorded = update_fstab(plan, /*present=*/true); !recorded) return recorded;
   auto mounted = find_mount(plan.mountpoint);
   if (!mounted) return mounted.error();
-  if (*mounted && is_cephfs(**mounted)) return run_({"umount", plan.mountpoint});
+  if (*mounted && is_cephfs(**mounted)) {
+    if (!remount) return {};
+    if (auto done = umount_if_mounted(plan.mountpoint); !done) return done;
+  }
+  const bool fuse = plan.method == MountMethod::kFuse;
+  const std::string see_log = fuse ? " (see " + plan.log_file() + ")" : "";
+  if (fuse) {
+    std::error_code ec;
+    fs::create_directories(under_root("/var/log/ceph"), ec);
+    if (ec) return io_error("cannot create /var/log/ceph: " + ec.message());
+  }
+  if (auto done = run_(direct_mount_command(plan), kMountTimeout); !done) {
+    return ops::Error{done.error().code, done.error().message + see_log};
+  }
+  auto after = find_mount(plan.mountpoint);
+  if (!after) return after.error();
+  if (!*after || !is_cephfs(**after)) {
+    return io_error(std::string(fuse ? "ceph-fuse" : "mount") + " reported success but " +
+                    plan.mountpoint + " is not a CephFS mount afterwards" + see_log);
+  }
+  return {};
+}
+
+ops::Status SystemMountManager::umount_if_mounted(const std::string& mountpoint) {
+  auto mounted = find_mount(mountpoint);
+  if (!mounted) return mounted.error();
+  if (!*mounted || !is_cephfs(**mounted)) return {};
+  auto done = run_({"umount", mountpoint}, kUmountTimeout);
+  if (done ||
+      done.error().message.find("Transport endpoint is not connected") == std::string::npos) {
+    return done;
+  }
+  // The FUSE daemon is gone: nothing can be flushed any more; detach the dead mount.
+  return run_({"umount", "-l", mountpoint}, kUmountTimeout);
+}
+
+ops::Status SystemMountManager::update_fstab(const MountPlan& plan, bool present) {
+  const fs::path path = under_root(kFstab);
+  const auto old = read_file(path);
+  if (!old && !present) return {};
+  const std::string text = old.value_or("");
+  const std::string marker =
+      std::string(kFstabMarker) + plan.mountpoint + std::string(kFstabMarkerEnd);
+  // Split keeping every byte: each piece is a line with its '\n' (the last may lack it).
+  std::vector<std::string_view> lines;
+  for (std::size_t start = 0; start < text.size();) {
+    const std::size_t nl = text.find('\n', start);
+    const std::size_t end = nl == std::string::npos ? text.size() : nl + 1;
+    lines.push_back(std::string_view(text).substr(start, end - start));
+    start = end;
+  }
+  auto strip = [](std::string_view line) {
+    while (line.ends_with('\n') || line.ends_with('\r')) line.remove_suffix(1);
+    return line;
+  };
+  std::string out;
+  bool placed = false;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string_view line = strip(lines[i]);
+    if (line == marker) {
+      ++i;  // this charm's entry follows its marker
+      if (present && !placed) out += fstab_entry(plan);
+      placed = true;
+      continue;
+    }
+    std::istringstream fields{std::string(line)};
+    std::string device, where;
+    fields >> device >> where;
+    if (!device.starts_with('#') && where == plan.mountpoint) {
+      return io_error("/etc/fstab has an entry for " + plan.mountpoint +
+                      " that this charm did not write; remove it or choose another mountpoint");
+    }
+    out += lines[i];
+  }
+  if (present && !placed) {
+    if (!out.empty() && !out.ends_with('\n')) out += '\n';
+    out += fstab_entry(plan);
+  }
+  if (out == text) return {};
+  struct stat st {};
+  const mode_t mode = ::stat(path.c_str(), &st) == 0 ? (st.st_mode & 07777) : 0644;
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  auto written = write_atomically(path, out, mode);
+  if (!written) return written.error();
   return {};
 }
 

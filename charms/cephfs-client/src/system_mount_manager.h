@@ -1,21 +1,35 @@
 // SystemMountManager: the MountManager of a real machine.
 //
-// Persistence: one systemd mount unit per share, /etc/systemd/system/<escaped mountpoint>.mount
-// (name as `systemd-escape --path`), marked as written by this charm, enabled for
-// remote-fs.target and ordered after network-online.target. systemd runs mount.ceph or
-// mount.fuse.ceph with the unit's options, so the key only ever travels in a 0600 file. A unit
-// file of that name that this charm did not write is never overwritten (error).
+// Two modes, chosen at each call by whether systemd runs (<root>/run/systemd/system exists):
 //
-// Commands (no shell; argv never holds the key; PATH=/usr/sbin:/usr/bin:/sbin:/bin):
-//   apt-get install -y --no-install-recommends ceph-common | ceph-fuse   (only when missing)
+// systemd: one mount unit per share, /etc/systemd/system/<escaped mountpoint>.mount (name as
+// `systemd-escape --path`), marked as written by this charm, enabled for remote-fs.target and
+// ordered after network-online.target. systemd runs mount.ceph or mount.fuse.ceph with the unit's
+// options. A unit file of that name that this charm did not write is never overwritten (error).
 //   systemctl daemon-reload | enable <unit> | start <unit> | restart <unit> | disable --now <unit>
-//   umount <mountpoint>   (when the mount outlived its unit)
+//
+// direct (no systemd, e.g. containers and CI): the charm mounts itself and records the mount in
+// /etc/fstab, as two lines: a marker comment "# cephfs-client charm: <mountpoint> ..." and the
+// entry after it (fstab_entry). The file is rewritten atomically (temporary file, fsync,
+// rename) with every other line kept byte for byte; an entry for the mountpoint that this charm
+// did not write is never replaced (error).
+//   ceph-fuse -c <conf> -n client.<user> -k <keyring> --client_fs <fs> -r <path>
+//             --client_mount_timeout=30 --log-file <plan.log_file()> -o <access options> <mp>
+//   mount -t ceph <device> <mp> -o mon_addr=...,secretfile=...,<access options>
+//   umount <mp>, then `umount -l <mp>` when the FUSE daemon is gone ("Transport endpoint is not
+//   connected"). ceph-fuse daemonizes and its parent exits with the mount's result; the mount
+//   is then checked in /proc/self/mountinfo.
+//
+// Both modes: the key only ever travels in a 0600 file in a 0700 directory (never argv);
+//   apt-get update -q; apt-get install -y -q --no-install-recommends ceph-common | ceph-fuse
+//   (only when mount.ceph / ceph-fuse is missing).
 //
 // `root` prefixes every path the manager reads or writes ("/" in production; a temporary
-// directory in tests). `run` runs one command; by default posix_spawn of argv[0] looked up in
-// the PATH above, with stdin /dev/null and stderr captured for the error message.
+// directory in tests); commands get the real paths. `run` runs one command with a timeout; by
+// default run_command.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -25,22 +39,33 @@
 
 namespace cephfs_client {
 
-using CommandRunner = std::function<ops::Status(const std::vector<std::string>& argv)>;
+using CommandRunner =
+    std::function<ops::Status(const std::vector<std::string>& argv, std::chrono::seconds timeout)>;
 
-// posix_spawn without a shell; kIoError naming the command, its exit code and its last stderr
-// line on failure.
-ops::Status run_command(const std::vector<std::string>& argv);
+// posix_spawn of argv[0] (looked up in PATH=/usr/sbin:/usr/bin:/sbin:/bin) without a shell, in
+// its own process group, stdin and stdout /dev/null, stderr captured for the error message.
+// Returns when the child exits (not when its daemonized children close stderr). After `timeout`
+// the process group gets SIGTERM, then SIGKILL 5 s later: kTimeout. Other failures kIoError
+// naming the command, its exit code and its last stderr line.
+ops::Status run_command(const std::vector<std::string>& argv,
+                        std::chrono::seconds timeout = std::chrono::seconds(60));
 
 // `systemd-escape --path <mountpoint>` + ".mount", e.g. "/srv/my-data" -> "srv-my\x2ddata.mount".
 std::string mount_unit_name(std::string_view mountpoint);
 // The unit file text for a plan.
 std::string mount_unit_text(const MountPlan& plan);
+// The two /etc/fstab lines for a plan (marker comment + entry, each ending in '\n'), e.g.
+//   # cephfs-client charm: /srv/data (written by the charm; do not edit)
+//   none /srv/data fuse.ceph ceph.id=alice,ceph.conf=...,_netdev 0 0
+std::string fstab_entry(const MountPlan& plan);
+// The argv of a direct mount (see the file comment).
+std::vector<std::string> direct_mount_command(const MountPlan& plan);
 
 class SystemMountManager : public MountManager {
  public:
   explicit SystemMountManager(std::filesystem::path root = "/", CommandRunner run = run_command);
 
-  bool kernel_mounts_permitted() override;
+  bool kernel_client_usable() override;
   ops::Status install_tools(MountMethod method) override;
   ops::Result<bool> write_credentials(const MountPlan& plan, std::string_view key) override;
   ops::Status remove_credentials(const MountPlan& plan) override;
@@ -48,10 +73,22 @@ class SystemMountManager : public MountManager {
   ops::Status remove_mountpoint_if_empty(const std::string& mountpoint) override;
   ops::Status mount(const MountPlan& plan, bool remount) override;
   ops::Status unmount(const MountPlan& plan) override;
+  std::optional<std::string> persistent_record(const MountPlan& plan) override;
   ops::Result<std::optional<MountedFilesystem>> find_mount(const std::string& mountpoint) override;
+
+  // Whether systemd is the running init (<root>/run/systemd/system exists).
+  bool systemd_running() const;
 
  private:
   std::filesystem::path under_root(std::string_view absolute) const;
+  ops::Status mount_with_systemd(const MountPlan& plan, bool remount);
+  ops::Status unmount_with_systemd(const MountPlan& plan);
+  ops::Status mount_directly(const MountPlan& plan, bool remount);
+  ops::Status unmount_directly(const MountPlan& plan);
+  // umount, falling back to a lazy unmount when the FUSE daemon is gone; only a ceph mount.
+  ops::Status umount_if_mounted(const std::string& mountpoint);
+  // Adds (or replaces) or removes this charm's fstab entry for plan.mountpoint.
+  ops::Status update_fstab(const MountPlan& plan, bool present);
 
   std::filesystem::path root_;
   CommandRunner run_;

@@ -5,12 +5,17 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include "charms/storage_libs/v0/cephfs_share_wire.h"
 #include "fake_mount_manager.h"
 #include "ops/testing/context.h"
+#include "system_mount_manager.h"
 
 namespace cephfs_client {
 namespace {
@@ -291,7 +296,7 @@ TEST_F(ClientCharmTest, ChangedMountpointMovesTheMountAndUpdatesTheRequest) {
 }
 
 TEST_F(ClientCharmTest, UsesCephFuseWhereTheKernelClientCannotMount) {
-  fake_->kernel_permitted = false;
+  fake_->kernel_usable = false;
   auto ctx = make_context();
   mounted_state(ctx);
   const MountPlan& plan = fake_->mounts.at("/srv/data");
@@ -306,8 +311,37 @@ TEST_F(ClientCharmTest, UsesCephFuseWhereTheKernelClientCannotMount) {
   EXPECT_TRUE(fake_->installed.contains(MountMethod::kFuse));
 }
 
+TEST_F(ClientCharmTest, AutoUsesTheKernelClientWhereItIsUsable) {
+  fake_->kernel_usable = true;
+  auto ctx = make_context();
+  mounted_state(ctx);
+  EXPECT_EQ(fake_->mounts.at("/srv/data").method, MountMethod::kKernel);
+  EXPECT_TRUE(fake_->installed.contains(MountMethod::kKernel));
+}
+
+TEST_F(ClientCharmTest, ExplicitFuseMethodIsKeptWhereTheKernelClientIsUsable) {
+  auto ctx = make_context();
+  State in{.config = {{"mountpoint", "/srv/data"}, {"mount-method", "fuse"}},
+           .relations = {share_relation()},
+           .secrets = {credentials()}};
+  ctx.run(ctx.on.relation_changed(in.get_relation(1), 0), in);
+  EXPECT_EQ(fake_->mounts.at("/srv/data").method, MountMethod::kFuse);
+}
+
+TEST_F(ClientCharmTest, KeepsTypedMonitorAddressesForCephFuse) {
+  fake_->kernel_usable = false;
+  auto ctx = make_context();
+  State in{.config = {{"mountpoint", "/srv/data"}},
+           .relations = {share_relation(published(share_info_json(
+               {kFsid, "ceph-fs", "/", {"[v2:127.0.0.1:40001,v1:127.0.0.1:40002]"}})))},
+           .secrets = {credentials()}};
+  ctx.run(ctx.on.relation_changed(in.get_relation(1), 0), in);
+  EXPECT_THAT(fake_->mounts.at("/srv/data").monitors,
+              ElementsAre("[v2:127.0.0.1:40001,v1:127.0.0.1:40002]"));
+}
+
 TEST_F(ClientCharmTest, ExplicitKernelMethodIsKeptInAContainer) {
-  fake_->kernel_permitted = false;
+  fake_->kernel_usable = false;
   auto ctx = make_context();
   State in{.config = {{"mountpoint", "/srv/data"}, {"mount-method", "kernel"}},
            .relations = {share_relation()},
@@ -593,13 +627,138 @@ TEST_F(ClientCharmTest, MountInfoReportsWhereWhatAndWhoButNotTheKey) {
                                                 {"share", "ceph-fs:/"},
                                                 {"user", "ceph-client"},
                                                 {"method", "kernel"},
-                                                {"options", "exec,suid,dev,rw"}}));
+                                                {"options", "exec,suid,dev,rw"},
+                                                {"persistent", "true"},
+                                                {"persisted-by", "systemd unit srv-data.mount"}}));
+}
+
+TEST_F(ClientCharmTest, MountInfoSaysWhenTheMountIsNotPersistent) {
+  auto ctx = make_context();
+  State out = mounted_state(ctx);
+  fake_->mounts.clear();
+  ctx.run(ctx.on.action("mount-info"), out);
+  EXPECT_EQ(ctx.action_results["mounted"], "false");
+  EXPECT_EQ(ctx.action_results["persistent"], "false");
+  EXPECT_EQ(ctx.action_results["persisted-by"], "nothing");
 }
 
 TEST_F(ClientCharmTest, MountInfoSaysWhenNothingIsMounted) {
   auto ctx = make_context();
   ctx.run(ctx.on.action("mount-info"), State{});
   EXPECT_EQ(ctx.action_results, (nlohmann::json{{"mounted", "false"}}));
+}
+
+// ---- the production SystemMountManager on a machine without systemd -------------------------
+
+// The charm with a SystemMountManager rooted in a temporary directory, its commands recorded and
+// played on <root>/proc/self/mountinfo (ceph-fuse and mount add a line, umount removes it).
+class ClientCharmOnAMachineWithoutSystemd : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = std::filesystem::temp_directory_path() /
+            ("cephfs-client-charm-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(root_);
+    std::filesystem::create_directories(root_ / "proc/self");
+    std::filesystem::create_directories(root_ / "usr/bin");
+    std::filesystem::create_directories(root_ / "sbin");
+    std::ofstream(root_ / "usr/bin/ceph-fuse") << "";
+    std::ofstream(root_ / "sbin/mount.ceph") << "";
+    write_mountinfo("");
+    std::ofstream(root_ / "proc/filesystems") << "nodev\tproc\n\text4\nnodev\tfuse\n";
+  }
+  void TearDown() override { std::filesystem::remove_all(root_); }
+
+  void write_mountinfo(const std::string& extra) {
+    std::ofstream(root_ / "proc/self/mountinfo") << "22 1 0:21 / /proc rw,nosuid - proc proc rw\n"
+                                                 << extra;
+  }
+
+  Context<ClientCharm> make_context() {
+    return Context<ClientCharm>::from_charm_dir(
+        CLIENT_CHARM_DIR, {}, [this](ops::Framework& framework) {
+          auto run = [this](const std::vector<std::string>& argv,
+                            std::chrono::seconds /*timeout*/) -> ops::Status {
+            std::string line;
+            for (const auto& a : argv) line += (line.empty() ? "" : " ") + a;
+            commands_.push_back(line);
+            if (argv[0] == "ceph-fuse") {
+              write_mountinfo("90 1 0:60 / " + argv.back() + " rw - fuse.ceph-fuse ceph-fuse rw\n");
+            } else if (argv[0] == "mount") {
+              write_mountinfo("91 1 0:61 / " + argv[4] + " rw - ceph " + argv[3] + " rw\n");
+            } else if (argv[0] == "umount") {
+              write_mountinfo("");
+            }
+            return {};
+          };
+          return std::make_unique<ClientCharm>(framework,
+                                               std::make_unique<SystemMountManager>(root_, run));
+        });
+  }
+
+  State relation_changed(Context<ClientCharm>& ctx, State in) {
+    return ctx.run(ctx.on.relation_changed(in.get_relation(1), 0), in);
+  }
+
+  std::filesystem::path root_;
+  std::vector<std::string> commands_;
+};
+
+TEST_F(ClientCharmOnAMachineWithoutSystemd, AutoMountsWithCephFuseAndRecordsTheMountInFstab) {
+  auto ctx = make_context();
+  State out = relation_changed(ctx, State{.config = {{"mountpoint", "/tmp/e2e/data"}},
+                                          .relations = {share_relation()},
+                                          .secrets = {credentials()}});
+  EXPECT_EQ(out.unit_status, ops::ActiveStatus("mounted ceph-fs:/ at /tmp/e2e/data"));
+  ASSERT_EQ(commands_.size(), 1u);
+  EXPECT_EQ(commands_[0],
+            "ceph-fuse -c /etc/ceph/cephfs-client/cephfs-client.1.conf -n client.ceph-client -k "
+            "/etc/ceph/cephfs-client/cephfs-client.1.keyring --client_fs ceph-fs -r / "
+            "--client_mount_timeout=30 --log-file /var/log/ceph/cephfs-client.1.ceph-fuse.log "
+            "-o exec,suid,dev,rw /tmp/e2e/data");
+  std::ifstream fstab(root_ / "etc/fstab");
+  std::string first, second;
+  std::getline(fstab, first);
+  std::getline(fstab, second);
+  EXPECT_EQ(first, "# cephfs-client charm: /tmp/e2e/data (written by the charm; do not edit)");
+  EXPECT_THAT(second, StartsWith("none /tmp/e2e/data fuse.ceph ceph.id=ceph-client,"));
+  ctx.run(ctx.on.action("mount-info"), out);
+  EXPECT_EQ(ctx.action_results["method"], "fuse");
+  EXPECT_EQ(ctx.action_results["mounted"], "true");
+  EXPECT_EQ(ctx.action_results["persisted-by"], "/etc/fstab");
+}
+
+TEST_F(ClientCharmOnAMachineWithoutSystemd, RotatedKeyUnmountsAndMountsAgain) {
+  auto ctx = make_context();
+  State out = relation_changed(ctx, State{.config = {{"mountpoint", "/srv/data"}},
+                                          .relations = {share_relation()},
+                                          .secrets = {credentials()}});
+  commands_.clear();
+  out.get_secret(kSecretId).latest_content =
+      ops::SecretContent{{"username", "ceph-client"}, {"key", kNewKey}};
+  out.get_relation(1).remote_app_data["auth-rev"] = "2";
+  out = ctx.run(ctx.on.relation_changed(out.get_relation(1)), out);
+  ASSERT_EQ(commands_.size(), 2u) << testing::PrintToString(commands_);
+  EXPECT_EQ(commands_[0], "umount /srv/data");
+  EXPECT_THAT(commands_[1], StartsWith("ceph-fuse "));
+  EXPECT_EQ(out.unit_status, ops::ActiveStatus("mounted ceph-fs:/ at /srv/data"));
+  out = ctx.run(ctx.on.relation_broken(out.get_relation(1)), out);
+  EXPECT_EQ(commands_.back(), "umount /srv/data");
+  std::ifstream fstab(root_ / "etc/fstab");
+  std::stringstream rest;
+  rest << fstab.rdbuf();
+  EXPECT_EQ(rest.str(), "");
+}
+
+TEST_F(ClientCharmOnAMachineWithoutSystemd, AutoUsesTheKernelClientWhenTheKernelKnowsCeph) {
+  std::ofstream(root_ / "proc/filesystems", std::ios::app) << "nodev\tceph\n";
+  auto ctx = make_context();
+  State out = relation_changed(ctx, State{.config = {{"mountpoint", "/srv/data"}},
+                                          .relations = {share_relation()},
+                                          .secrets = {credentials()}});
+  EXPECT_EQ(out.unit_status, ops::ActiveStatus("mounted ceph-fs:/ at /srv/data"));
+  ASSERT_EQ(commands_.size(), 1u);
+  EXPECT_THAT(commands_[0], StartsWith("mount -t ceph ceph-client@"));
 }
 
 }  // namespace

@@ -34,6 +34,15 @@ TEST(ClientConfig, AcceptsDirectoriesBelowLocalDataRoots) {
   }
 }
 
+TEST(ClientConfig, AcceptsDirectoriesBelowTmpSrvAndMntButNotTheRootsThemselves) {
+  for (const char* path : {"/tmp/x", "/tmp/e2e-123/client-0/share", "/srv/x", "/mnt/x"}) {
+    EXPECT_TRUE(validate_mountpoint(path).ok()) << path;
+  }
+  for (const char* path : {"/tmp", "/srv", "/mnt"}) {
+    EXPECT_FALSE(validate_mountpoint(path).ok()) << path;
+  }
+}
+
 TEST(ClientConfig, RejectsAutofsSystemMapNamesOnlyWhenTheyAreSystemDirectories) {
   // The Python charm overwrote /etc/auto.master for /master; this charm has no autofs maps, so
   // /master is an ordinary directory.

@@ -22,9 +22,10 @@ namespace cephfs_client {
 
 struct FakeState {
   // The machine.
-  bool kernel_permitted = true;
-  std::map<std::string, std::string> credential_files;  // path -> key written
-  std::map<std::string, MountPlan> mounts;              // mountpoint -> plan (persisted + mounted)
+  bool kernel_usable = true;
+  std::string persistence = "systemd unit srv-data.mount";  // what persistent_record says
+  std::map<std::string, std::string> credential_files;      // path -> key written
+  std::map<std::string, MountPlan> mounts;  // mountpoint -> plan (persisted + mounted)
   std::map<std::string, MountedFilesystem> foreign_mounts;  // mounted by someone else
   std::set<std::string> directories;
   std::set<std::string> non_empty_directories;
@@ -39,7 +40,7 @@ class FakeMountManager : public MountManager {
  public:
   explicit FakeMountManager(std::shared_ptr<FakeState> state) : state_(std::move(state)) {}
 
-  bool kernel_mounts_permitted() override { return state_->kernel_permitted; }
+  bool kernel_client_usable() override { return state_->kernel_usable; }
 
   ops::Status install_tools(MountMethod method) override {
     state_->calls.push_back("install_tools " + std::string(to_string(method)));
@@ -80,6 +81,10 @@ class FakeMountManager : public MountManager {
     if (auto f = fail("unmount")) return *f;
     state_->mounts.erase(plan.mountpoint);
     return {};
+  }
+  std::optional<std::string> persistent_record(const MountPlan& plan) override {
+    if (!state_->mounts.contains(plan.mountpoint)) return std::nullopt;
+    return state_->persistence;
   }
   ops::Result<std::optional<MountedFilesystem>> find_mount(const std::string& mountpoint) override {
     if (auto it = state_->mounts.find(mountpoint); it != state_->mounts.end()) {

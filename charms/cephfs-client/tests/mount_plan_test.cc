@@ -52,6 +52,29 @@ TEST(MountPlan, NormalisesMonitors) {
   EXPECT_FALSE(normalise_monitor("").ok());
 }
 
+TEST(MountPlan, KeepsTypedMonitorAddressesForCephFuseOnly) {
+  const std::string vector = "[v2:127.0.0.1:40001/0,v1:127.0.0.1:40002/0]";
+  EXPECT_EQ(*normalise_monitor(vector, MountMethod::kFuse), vector);
+  EXPECT_EQ(*normalise_monitor(vector, MountMethod::kKernel), "127.0.0.1:40002");
+  EXPECT_EQ(*normalise_monitor("v1:127.0.0.1:40002", MountMethod::kFuse), "v1:127.0.0.1:40002");
+  EXPECT_EQ(*normalise_monitor("v2:127.0.0.1:40001", MountMethod::kKernel), "127.0.0.1:40001");
+  EXPECT_EQ(*normalise_monitor("10.0.0.1:6789", MountMethod::kFuse), "10.0.0.1:6789");
+  EXPECT_FALSE(normalise_monitor("v1:10.0.0.1", MountMethod::kFuse).ok());
+  EXPECT_FALSE(normalise_monitor("[v2:10.0.0.1:3300 mon_host=x]", MountMethod::kFuse).ok());
+  EXPECT_FALSE(normalise_monitor("v3:10.0.0.1:6789", MountMethod::kFuse).ok());
+
+  auto typed = share();
+  typed.monitor_hosts = {vector, "[v2:127.0.0.2:3300/0,v1:127.0.0.2:6789/0]"};
+  auto fuse = make_mount_plan(config(), MountMethod::kFuse, typed, {"u", kKey}, "app", 2);
+  ASSERT_TRUE(fuse.ok()) << fuse.error().message;
+  EXPECT_THAT(fuse->monitors, ElementsAre(vector, "[v2:127.0.0.2:3300/0,v1:127.0.0.2:6789/0]"));
+  EXPECT_EQ(fuse->log_file(), "/var/log/ceph/app.2.ceph-fuse.log");
+  auto kernel = make_mount_plan(config(), MountMethod::kKernel, typed, {"u", kKey}, "app", 2);
+  ASSERT_TRUE(kernel.ok());
+  EXPECT_THAT(kernel->mount_options(),
+              ::testing::Contains("mon_addr=127.0.0.1:40002/127.0.0.2:6789"));
+}
+
 TEST(MountPlan, RejectsOptionInjectionInThePath) {
   auto bad = share();
   for (const char* path : {"/a,secret=x", "/a%i", "/a b", "/a\"b", "/a\\b"}) {

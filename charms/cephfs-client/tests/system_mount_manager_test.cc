@@ -6,10 +6,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <sstream>
 
 namespace cephfs_client {
@@ -50,13 +55,38 @@ class SystemMountManagerTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(root_); }
 
   SystemMountManager manager() {
-    return SystemMountManager(root_, [this](const std::vector<std::string>& argv) -> ops::Status {
-      std::string line;
-      for (const auto& a : argv) line += (line.empty() ? "" : " ") + a;
-      commands_.push_back(line);
-      if (fail_ == line) return ops::Error{ops::ErrorCode::kIoError, line + " failed (exit 32)"};
-      return {};
-    });
+    return SystemMountManager(
+        root_,
+        [this](const std::vector<std::string>& argv, std::chrono::seconds timeout) -> ops::Status {
+          std::string line;
+          for (const auto& a : argv) line += (line.empty() ? "" : " ") + a;
+          commands_.push_back(line);
+          argvs_.push_back(argv);
+          timeouts_.push_back(timeout);
+          if (auto it = failures_.find(line); it != failures_.end()) {
+            return ops::Error{ops::ErrorCode::kIoError, line + " failed (exit 32): " + it->second};
+          }
+          if (effect_) effect_(argv);
+          return {};
+        });
+  }
+  // Turns the machine into one where systemd runs.
+  void with_systemd() { fs::create_directories(root_ / "run/systemd/system"); }
+  // The commands act like the real tools on <root>/proc/self/mountinfo.
+  void play_mount_tools() {
+    effect_ = [this](const std::vector<std::string>& argv) {
+      if (argv[0] == "ceph-fuse") {
+        std::ofstream(root_ / "proc/self/mountinfo", std::ios::app)
+            << "90 1 0:60 / " << argv.back() << " rw,nosuid,nodev - fuse.ceph-fuse ceph-fuse "
+            << "rw,user_id=0,group_id=0\n";
+      } else if (argv[0] == "mount") {
+        std::ofstream(root_ / "proc/self/mountinfo", std::ios::app)
+            << "91 1 0:61 / " << argv[4] << " rw - ceph " << argv[3] << " rw\n";
+      } else if (argv[0] == "umount") {
+        std::ofstream(root_ / "proc/self/mountinfo", std::ios::trunc)
+            << "22 1 0:21 / /proc rw,nosuid - proc proc rw\n";
+      }
+    };
   }
 
   MountPlan plan(MountMethod method = MountMethod::kKernel, std::string mountpoint = "/srv/data") {
@@ -67,7 +97,10 @@ class SystemMountManagerTest : public ::testing::Test {
 
   fs::path root_;
   std::vector<std::string> commands_;
-  std::string fail_;
+  std::vector<std::vector<std::string>> argvs_;
+  std::vector<std::chrono::seconds> timeouts_;
+  std::map<std::string, std::string> failures_;  // command line -> last stderr line
+  std::function<void(const std::vector<std::string>&)> effect_;
 };
 
 TEST_F(SystemMountManagerTest, WritesTheKeyFileRootOnlyInARootOnlyDirectory) {
@@ -96,7 +129,20 @@ TEST_F(SystemMountManagerTest, WritesAKeyringAndAConfForCephFuse) {
             "[global]\n\tfsid = fsid-1\n\tmon_host = 10.0.0.1:6789\n");
 }
 
+TEST_F(SystemMountManagerTest, ConfKeepsTypedMonitorAddressesForCephFuse) {
+  auto config = *parse_client_config({{"mountpoint", "/srv/data"}});
+  auto typed =
+      *make_mount_plan(config, MountMethod::kFuse,
+                       {"fsid-1", "cephfs", "/", {"[v2:127.0.0.1:40001,v1:127.0.0.1:40002]"}},
+                       {"alice", kKey}, "cephfs-client", 4);
+  auto m = manager();
+  ASSERT_TRUE(m.write_credentials(typed, kKey).ok());
+  EXPECT_EQ(read(root_ / "etc/ceph/cephfs-client/cephfs-client.4.conf"),
+            "[global]\n\tfsid = fsid-1\n\tmon_host = [v2:127.0.0.1:40001,v1:127.0.0.1:40002]\n");
+}
+
 TEST_F(SystemMountManagerTest, MountWritesAMarkedUnitAndStartsItWithoutTheKeyOnArgv) {
+  with_systemd();
   auto m = manager();
   ASSERT_TRUE(m.mount(plan(), false).ok());
   const std::string unit = read(root_ / "etc/systemd/system/srv-data.mount");
@@ -116,6 +162,7 @@ TEST_F(SystemMountManagerTest, MountWritesAMarkedUnitAndStartsItWithoutTheKeyOnA
 }
 
 TEST_F(SystemMountManagerTest, NeverOverwritesAUnitItDidNotWrite) {
+  with_systemd();
   fs::create_directories(root_ / "etc/systemd/system");
   std::ofstream(root_ / "etc/systemd/system/srv-data.mount") << "[Mount]\nWhat=nfs:/x\n";
   auto m = manager();
@@ -126,6 +173,7 @@ TEST_F(SystemMountManagerTest, NeverOverwritesAUnitItDidNotWrite) {
 }
 
 TEST_F(SystemMountManagerTest, UnmountStopsAndRemovesTheUnitThenUmountsALeftover) {
+  with_systemd();
   auto m = manager();
   ASSERT_TRUE(m.mount(plan(), false).ok());
   std::ofstream(root_ / "proc/self/mountinfo", std::ios::app)
@@ -138,9 +186,10 @@ TEST_F(SystemMountManagerTest, UnmountStopsAndRemovesTheUnitThenUmountsALeftover
 }
 
 TEST_F(SystemMountManagerTest, UnmountFailureIsReported) {
+  with_systemd();
   auto m = manager();
   ASSERT_TRUE(m.mount(plan(), false).ok());
-  fail_ = "systemctl disable --now srv-data.mount";
+  failures_["systemctl disable --now srv-data.mount"] = "failed";
   auto status = m.unmount(plan());
   ASSERT_FALSE(status.ok());
   EXPECT_TRUE(fs::exists(root_ / "etc/systemd/system/srv-data.mount"));
@@ -188,12 +237,219 @@ TEST_F(SystemMountManagerTest, InstallsToolsOnlyWhenMissing) {
                                      "apt-get install -y -q --no-install-recommends ceph-fuse"));
 }
 
-TEST_F(SystemMountManagerTest, DetectsContainers) {
+TEST_F(SystemMountManagerTest, KernelClientIsUsableOnlyWhenTheKernelKnowsCephOutsideContainers) {
   auto m = manager();
-  EXPECT_TRUE(m.kernel_mounts_permitted());
+  std::ofstream(root_ / "proc/filesystems") << "nodev\tproc\n\text4\nnodev\tfuse\n";
+  EXPECT_FALSE(m.kernel_client_usable());
+  std::ofstream(root_ / "proc/filesystems", std::ios::app) << "nodev\tceph\n";
+  EXPECT_TRUE(m.kernel_client_usable());
   fs::create_directories(root_ / "run/systemd");
   std::ofstream(root_ / "run/systemd/container") << "lxc\n";
-  EXPECT_FALSE(m.kernel_mounts_permitted());
+  EXPECT_FALSE(m.kernel_client_usable());
+}
+
+TEST_F(SystemMountManagerTest, KernelClientIsUsableWhenTheModuleOfTheRunningKernelExists) {
+  auto m = manager();
+  std::ofstream(root_ / "proc/filesystems") << "nodev\tproc\n";
+  struct utsname host {};
+  ASSERT_EQ(::uname(&host), 0);
+  fs::create_directories(root_ / "lib/modules/0.0.0-other/kernel/fs/ceph");
+  std::ofstream(root_ / "lib/modules/0.0.0-other/kernel/fs/ceph/ceph.ko") << "";
+  EXPECT_FALSE(m.kernel_client_usable());
+  const fs::path dir = root_ / "lib/modules" / host.release / "kernel/fs/ceph";
+  fs::create_directories(dir);
+  std::ofstream(dir / "ceph.ko.zst") << "";
+  EXPECT_TRUE(m.kernel_client_usable());
+  std::ofstream(root_ / ".dockerenv") << "";
+  EXPECT_FALSE(m.kernel_client_usable());
+}
+
+// ---- direct mode (no systemd) ---------------------------------------------------------------
+
+TEST_F(SystemMountManagerTest, WithoutSystemdMountsWithCephFuseUsingOnlyFilesForTheKey) {
+  play_mount_tools();
+  auto m = manager();
+  ASSERT_FALSE(m.systemd_running());
+  const MountPlan fuse = plan(MountMethod::kFuse, "/tmp/e2e/share");
+  ASSERT_TRUE(m.write_credentials(fuse, kKey).ok());
+  auto status = m.mount(fuse, false);
+  ASSERT_TRUE(status.ok()) << status.error().message;
+  ASSERT_EQ(argvs_.size(), 1u);
+  EXPECT_THAT(argvs_[0],
+              ElementsAre("ceph-fuse", "-c", "/etc/ceph/cephfs-client/cephfs-client.4.conf", "-n",
+                          "client.alice", "-k", "/etc/ceph/cephfs-client/cephfs-client.4.keyring",
+                          "--client_fs", "cephfs", "-r", "/", "--client_mount_timeout=30",
+                          "--log-file", "/var/log/ceph/cephfs-client.4.ceph-fuse.log", "-o",
+                          "exec,suid,dev,rw", "/tmp/e2e/share"));
+  EXPECT_EQ(timeouts_[0], std::chrono::seconds(60));
+  for (const auto& arg : argvs_[0]) EXPECT_THAT(arg, Not(HasSubstr(kKey)));
+  EXPECT_TRUE(fs::is_directory(root_ / "var/log/ceph"));
+  EXPECT_EQ(mode_of(root_ / "etc/ceph/cephfs-client"), 0700u);
+  EXPECT_EQ(mode_of(root_ / "etc/ceph/cephfs-client/cephfs-client.4.conf"), 0600u);
+  EXPECT_EQ(mode_of(root_ / "etc/ceph/cephfs-client/cephfs-client.4.keyring"), 0600u);
+  EXPECT_FALSE(fs::exists(root_ / "etc/systemd"));
+  EXPECT_EQ(read(root_ / "etc/fstab"),
+            "# cephfs-client charm: /tmp/e2e/share (written by the charm; do not edit)\n"
+            "none /tmp/e2e/share fuse.ceph ceph.id=alice,ceph.conf=/etc/ceph/cephfs-client/"
+            "cephfs-client.4.conf,ceph.keyring=/etc/ceph/cephfs-client/cephfs-client.4.keyring,"
+            "ceph.client_fs=cephfs,ceph.client_mountpoint=/,exec,suid,dev,rw,_netdev 0 0\n");
+  EXPECT_EQ(mode_of(root_ / "etc/fstab"), 0644u);
+  EXPECT_EQ(m.persistent_record(fuse), "/etc/fstab");
+  // Mounted already and no remount asked: nothing is run.
+  ASSERT_TRUE(m.mount(fuse, false).ok());
+  EXPECT_EQ(argvs_.size(), 1u);
+}
+
+TEST_F(SystemMountManagerTest, FuseMountOfAShareOnANonDefaultFileSystemPassesItsNameAndOptions) {
+  play_mount_tools();
+  auto m = manager();
+  auto config = *parse_client_config(
+      {{"mountpoint", "/srv/x"}, {"read-only", true}, {"noexec", true}, {"nodev", true}});
+  auto other = *make_mount_plan(config, MountMethod::kFuse,
+                                {"fsid-1", "second-fs", "/volumes/a", {"10.0.0.1:6789"}},
+                                {"bob", kKey}, "files", 9);
+  ASSERT_TRUE(m.mount(other, false).ok());
+  EXPECT_THAT(argvs_.at(0), ::testing::IsSupersetOf({"second-fs", "/volumes/a", "client.bob",
+                                                     "noexec,suid,nodev,ro", "/srv/x"}));
+  EXPECT_THAT(read(root_ / "etc/fstab"),
+              HasSubstr("ceph.client_fs=second-fs,ceph.client_mountpoint=/volumes/a,noexec,"
+                        "suid,nodev,ro,_netdev 0 0\n"));
+}
+
+TEST_F(SystemMountManagerTest, KernelMountWithoutSystemdRunsMountTypeCeph) {
+  play_mount_tools();
+  auto m = manager();
+  ASSERT_TRUE(m.mount(plan(), false).ok());
+  EXPECT_THAT(commands_,
+              ElementsAre("mount -t ceph alice@fsid-1.cephfs=/ /srv/data -o mon_addr=10.0.0.1:6789,"
+                          "secretfile=/etc/ceph/cephfs-client/cephfs-client.4.secret,exec,suid,"
+                          "dev,rw"));
+  EXPECT_THAT(read(root_ / "etc/fstab"),
+              HasSubstr("\nalice@fsid-1.cephfs=/ /srv/data ceph mon_addr=10.0.0.1:6789,secretfile="
+                        "/etc/ceph/cephfs-client/cephfs-client.4.secret,exec,suid,dev,rw,_netdev "
+                        "0 0\n"));
+}
+
+TEST_F(SystemMountManagerTest, FstabRewriteKeepsEveryForeignLineByteForByte) {
+  fs::create_directories(root_ / "etc");
+  const std::string foreign =
+      "# /etc/fstab: static file system information.\n"
+      "UUID=1234\t/\text4\terrors=remount-ro 0 1\n"
+      "\n"
+      "server:/export  /srv/nfs   nfs4  defaults,_netdev  0 0\r\n"
+      "tmpfs /tmp/x tmpfs rw 0 0";  // no final newline
+  std::ofstream(root_ / "etc/fstab") << foreign;
+  ::chmod((root_ / "etc/fstab").c_str(), 0640);
+  play_mount_tools();
+  auto m = manager();
+  const MountPlan fuse = plan(MountMethod::kFuse);
+  ASSERT_TRUE(m.mount(fuse, false).ok());
+  const std::string with_entry = read(root_ / "etc/fstab");
+  EXPECT_EQ(with_entry, foreign + "\n" + fstab_entry(fuse));
+  EXPECT_EQ(mode_of(root_ / "etc/fstab"), 0640u);
+  EXPECT_FALSE(fs::exists(root_ / "etc/fstab.tmp"));
+  // A changed option replaces the entry in place.
+  auto config = *parse_client_config({{"mountpoint", "/srv/data"}, {"read-only", true}});
+  auto read_only =
+      *make_mount_plan(config, MountMethod::kFuse, {"fsid-1", "cephfs", "/", {"10.0.0.1:6789"}},
+                       {"alice", kKey}, "cephfs-client", 4);
+  ASSERT_TRUE(m.mount(read_only, true).ok());
+  EXPECT_EQ(read(root_ / "etc/fstab"), foreign + "\n" + fstab_entry(read_only));
+  ASSERT_TRUE(m.unmount(read_only).ok());
+  EXPECT_EQ(read(root_ / "etc/fstab"), foreign + "\n");
+  EXPECT_EQ(m.persistent_record(read_only), std::nullopt);
+}
+
+TEST_F(SystemMountManagerTest, NeverReplacesAnFstabEntryItDidNotWrite) {
+  fs::create_directories(root_ / "etc");
+  std::ofstream(root_ / "etc/fstab") << "server:/export /srv/data nfs4 defaults 0 0\n";
+  auto m = manager();
+  auto status = m.mount(plan(MountMethod::kFuse), false);
+  ASSERT_FALSE(status.ok());
+  EXPECT_THAT(status.error().message, HasSubstr("/etc/fstab has an entry for /srv/data that this "
+                                                "charm did not write"));
+  EXPECT_EQ(read(root_ / "etc/fstab"), "server:/export /srv/data nfs4 defaults 0 0\n");
+  EXPECT_TRUE(commands_.empty());
+}
+
+TEST_F(SystemMountManagerTest, RemountWithoutSystemdUnmountsThenMounts) {
+  play_mount_tools();
+  auto m = manager();
+  ASSERT_TRUE(m.mount(plan(MountMethod::kFuse), false).ok());
+  commands_.clear();
+  ASSERT_TRUE(m.mount(plan(MountMethod::kFuse), true).ok());
+  ASSERT_EQ(commands_.size(), 2u);
+  EXPECT_EQ(commands_[0], "umount /srv/data");
+  EXPECT_THAT(commands_[1], ::testing::StartsWith("ceph-fuse "));
+}
+
+TEST_F(SystemMountManagerTest, UnmountFallsBackToALazyUnmountWhenTheFuseDaemonIsGone) {
+  play_mount_tools();
+  auto m = manager();
+  ASSERT_TRUE(m.mount(plan(MountMethod::kFuse), false).ok());
+  commands_.clear();
+  failures_["umount /srv/data"] = "umount: /srv/data: Transport endpoint is not connected";
+  ASSERT_TRUE(m.unmount(plan(MountMethod::kFuse)).ok());
+  EXPECT_THAT(commands_, ElementsAre("umount /srv/data", "umount -l /srv/data"));
+  EXPECT_THAT(read(root_ / "etc/fstab"), Not(HasSubstr("/srv/data")));
+}
+
+TEST_F(SystemMountManagerTest, BusyUnmountFailsAndKeepsTheFstabEntry) {
+  play_mount_tools();
+  auto m = manager();
+  ASSERT_TRUE(m.mount(plan(MountMethod::kFuse), false).ok());
+  commands_.clear();
+  failures_["umount /srv/data"] = "umount: /srv/data: target is busy.";
+  auto status = m.unmount(plan(MountMethod::kFuse));
+  ASSERT_FALSE(status.ok());
+  EXPECT_THAT(status.error().message, HasSubstr("target is busy"));
+  EXPECT_THAT(commands_, ElementsAre("umount /srv/data"));
+  EXPECT_EQ(m.persistent_record(plan(MountMethod::kFuse)), "/etc/fstab");
+}
+
+TEST_F(SystemMountManagerTest, FuseFailureNamesTheLogFileAndNeverTheKey) {
+  auto m = manager();
+  const std::string line =
+      "ceph-fuse -c /etc/ceph/cephfs-client/cephfs-client.4.conf -n client.alice -k "
+      "/etc/ceph/cephfs-client/cephfs-client.4.keyring --client_fs cephfs -r / "
+      "--client_mount_timeout=30 --log-file /var/log/ceph/cephfs-client.4.ceph-fuse.log -o "
+      "exec,suid,dev,rw /srv/data";
+  failures_[line] = "ceph-fuse[42]: ceph mount failed with (13) Permission denied";
+  ASSERT_TRUE(m.write_credentials(plan(MountMethod::kFuse), kKey).ok());
+  auto status = m.mount(plan(MountMethod::kFuse), false);
+  ASSERT_FALSE(status.ok());
+  EXPECT_THAT(status.error().message, HasSubstr("(13) Permission denied"));
+  EXPECT_THAT(status.error().message,
+              HasSubstr("(see /var/log/ceph/cephfs-client.4.ceph-fuse.log)"));
+  EXPECT_THAT(status.error().message, Not(HasSubstr(kKey)));
+}
+
+TEST_F(SystemMountManagerTest, FuseThatExitsZeroWithoutAMountIsAnError) {
+  auto m = manager();  // the runner succeeds but nothing appears in mountinfo
+  auto status = m.mount(plan(MountMethod::kFuse), false);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().message,
+            "ceph-fuse reported success but /srv/data is not a CephFS mount afterwards (see "
+            "/var/log/ceph/cephfs-client.4.ceph-fuse.log)");
+}
+
+TEST_F(SystemMountManagerTest, ReportsTheSystemdUnitAsThePersistentRecord) {
+  with_systemd();
+  auto m = manager();
+  EXPECT_EQ(m.persistent_record(plan()), std::nullopt);
+  ASSERT_TRUE(m.mount(plan(), false).ok());
+  EXPECT_EQ(m.persistent_record(plan()), "systemd unit srv-data.mount");
+  EXPECT_FALSE(fs::exists(root_ / "etc/fstab"));
+}
+
+TEST_F(SystemMountManagerTest, GivesAptGetMoreTimeThanMounts) {
+  with_systemd();
+  auto m = manager();
+  ASSERT_TRUE(m.install_tools(MountMethod::kFuse).ok());
+  ASSERT_TRUE(m.mount(plan(), false).ok());
+  ASSERT_EQ(timeouts_.size(), 5u);
+  EXPECT_GE(timeouts_[1], std::chrono::seconds(600));  // apt-get install
+  for (std::size_t i = 2; i < timeouts_.size(); ++i) EXPECT_LE(timeouts_[i], timeouts_[1]);
 }
 
 TEST(MountUnitName, EscapesLikeSystemdEscapePath) {
@@ -210,6 +466,75 @@ TEST(RunCommand, ReportsExitCodeAndLastStderrLine) {
             "sh -c echo first >&2; echo 'the reason' >&2; exit 3 failed (exit 3): the reason");
   EXPECT_TRUE(run_command({"true"}).ok());
   EXPECT_FALSE(run_command({"/nonexistent/tool"}).ok());
+}
+
+// The pid a test command wrote to `file` (waits for it, at most 5 s); 0 when none came.
+pid_t wait_for_pid_file(const fs::path& file) {
+  for (int i = 0; i < 500; ++i) {
+    std::ifstream in(file);
+    pid_t pid = 0;
+    if (in >> pid && pid > 0) return pid;
+    ::usleep(10000);
+  }
+  return 0;
+}
+
+// Whether `pid` is gone or a zombie, waiting at most 5 s for it to get there.
+bool process_ends(pid_t pid) {
+  for (int i = 0; i < 500; ++i) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(stat, line)) return true;
+    const auto close = line.rfind(')');
+    if (close != std::string::npos && line.size() > close + 2 && line[close + 2] == 'Z')
+      return true;
+    ::usleep(10000);
+  }
+  return false;
+}
+
+class RunCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    pid_file_ = fs::temp_directory_path() /
+                ("cephfs-client-run-" + std::to_string(::getpid()) + "-" +
+                 ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".pid");
+    fs::remove(pid_file_);
+  }
+  void TearDown() override {
+    if (pid_ > 0 && !process_ends(pid_)) ::kill(pid_, SIGKILL);
+    fs::remove(pid_file_);
+  }
+  fs::path pid_file_;
+  pid_t pid_ = 0;
+};
+
+TEST_F(RunCommandTest, KillsTheProcessGroupAfterTheTimeout) {
+  // A grandchild in the same process group, which must die with the command.
+  auto status = run_command({"sh", "-c",
+                             "echo starting >&2; sh -c 'echo $$ > " + pid_file_.string() +
+                                 "; exec sleep 600' & sleep 600"},
+                            std::chrono::seconds(1));
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().code, ops::ErrorCode::kTimeout);
+  EXPECT_THAT(status.error().message, HasSubstr("did not finish within 1 s and was killed"));
+  EXPECT_THAT(status.error().message, ::testing::EndsWith(": starting"));
+  pid_ = wait_for_pid_file(pid_file_);
+  ASSERT_GT(pid_, 0);
+  EXPECT_TRUE(process_ends(pid_));
+}
+
+TEST_F(RunCommandTest, ReturnsWhenTheCommandExitsEvenIfItsDaemonKeepsStderrOpen) {
+  // Like ceph-fuse: the command exits with the result while a daemon it started lives on with
+  // the same stderr. Waiting for that stderr to close would hang until the test times out.
+  auto status = run_command({"sh", "-c",
+                             "setsid sh -c 'echo $$ > " + pid_file_.string() +
+                                 "; exec sleep 600' & echo done >&2; exit 4"},
+                            std::chrono::seconds(300));
+  pid_ = wait_for_pid_file(pid_file_);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().code, ops::ErrorCode::kIoError);
+  EXPECT_THAT(status.error().message, ::testing::EndsWith("failed (exit 4): done"));
 }
 
 }  // namespace
