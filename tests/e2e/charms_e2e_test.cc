@@ -1,0 +1,399 @@
+// The whole story on a real cluster: the packed cephfs-server-proxy and cephfs-client charms run
+// under juju-sim as root, the proxy provisions a subvolume and a cephx client per relation, the
+// client mounts it with ceph-fuse, and the tests write and read through the real mountpoint.
+// Then: isolation between two client apps, revocation when a relation is removed, credential
+// rotation, the proxy's static (Python-compatible) mode, and a share on a second file system.
+//
+// Needs: STORAGE_LIBS_CEPH_CONF (scripts/ceph-dev-cluster start DIR --second-fs cephfs2), root,
+// ceph-fuse. Mountpoints live in a directory of their own, never under the model directory that
+// the fixture deletes, and every mount is undone before anything is removed.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ceph_test_support.h"
+#include "cephfs/ceph_admin.h"
+#include "sim_fixture.h"
+
+namespace cephfs::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using std::chrono::seconds;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+constexpr auto kCommandLimit = seconds(30);
+
+std::string env(const char* name, const std::string& fallback = "") {
+  const char* value = std::getenv(name);
+  return value != nullptr ? value : fallback;
+}
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// The value of "<key> = <value>" in a ceph.conf or keyring file (first match).
+std::string ini_value(const std::string& text, const std::string& key) {
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    const auto start = line.find_first_not_of(" \t");
+    if (start == std::string::npos || line.compare(start, key.size(), key) != 0) continue;
+    const auto eq = line.find('=', start + key.size());
+    if (eq == std::string::npos) continue;
+    return line.substr(line.find_first_not_of(" \t", eq + 1));
+  }
+  return "";
+}
+
+class CharmsE2e : public SimTest {
+ protected:
+  void SetUp() override {
+    conf_ = env("STORAGE_LIBS_CEPH_CONF");
+    ASSERT_FALSE(conf_.empty())
+        << "STORAGE_LIBS_CEPH_CONF is not set. The e2e tests need a running Ceph cluster: "
+           "scripts/ceph-dev-cluster start /tmp/sl-ceph --second-fs cephfs2 && export "
+           "STORAGE_LIBS_CEPH_CONF=/tmp/sl-ceph/ceph.conf (scripts/test does both).";
+    ASSERT_EQ(geteuid(), 0u) << "the e2e tests mount with ceph-fuse, which needs root";
+    SimTest::SetUp();
+    auto admin = connect_ceph_admin({.conf_file = conf_});
+    ASSERT_TRUE(admin.ok()) << admin.error().message;
+    admin_ = std::move(*admin);
+    auto monitors = admin_->monitor_addresses();
+    ASSERT_TRUE(monitors.ok()) << monitors.error().message;
+    mon_host_ = to_mon_host(*monitors);
+    admin_keyring_ = ini_value(slurp(conf_), "keyring");
+    ASSERT_FALSE(admin_keyring_.empty()) << "no keyring in " << conf_;
+    group_ = "e2e-" + std::to_string(getpid()) + "-" + std::to_string(++counter_);
+    ok({"deploy", "ubuntu", write_charm("ubuntu", "", {})});
+  }
+
+  void TearDown() override {
+    // Removing the relations makes the charms unmount, remove key files and revoke clients.
+    for (const auto& [provider, client] : relations_) {
+      sim({"remove-relation", provider + ":cephfs-share", client + ":cephfs-share"});
+    }
+    if (!relations_.empty()) sim({"settle"});
+    for (const auto& mountpoint : mountpoints_) {
+      EXPECT_FALSE(is_ceph_fuse_mount(mountpoint)) << mountpoint << " is still mounted";
+      if (is_ceph_fuse_mount(mountpoint)) umount2(mountpoint.c_str(), MNT_DETACH);
+      std::error_code ec;
+      fs::remove(mountpoint, ec);  // rmdir: only an empty directory
+    }
+    if (!mount_root_.empty()) ::rmdir(mount_root_.c_str());
+    if (admin_) {
+      for (const auto& client : extra_clients_) (void)admin_->revoke_client(client);
+      for (const auto& id : extra_subvolumes_) (void)admin_->remove_subvolume(id);
+    }
+    SimTest::TearDown();
+  }
+
+  std::string proxy_charm() const { return PROXY_CHARM_FILE; }
+  std::string client_charm() const { return CLIENT_CHARM_FILE; }
+
+  // A proxy in provisioning mode with the cluster's admin keyring.
+  void deploy_provisioner(const std::string& app, const std::string& filesystem = "cephfs") {
+    std::vector<std::string> args = {"deploy",
+                                     app,
+                                     proxy_charm(),
+                                     "--config",
+                                     "admin-keyring=" + admin_keyring_,
+                                     "monitor-hosts=" + mon_host_,
+                                     "subvolume-group=" + group_,
+                                     "delete-data-on-revoke=true",
+                                     "filesystem=" + filesystem};
+    ok(args);
+  }
+
+  // A cephfs-client app on the ubuntu principal, mounting at <mount root>/<app>.
+  std::string deploy_client(const std::string& app) {
+    const std::string mountpoint = mount_root() + "/" + app;
+    mountpoints_.push_back(mountpoint);
+    ok({"deploy", app, client_charm(), "--config", "mountpoint=" + mountpoint,
+        "mount-method=fuse"});
+    ok({"relate", "ubuntu:juju-info", app + ":juju-info"});
+    return mountpoint;
+  }
+
+  void relate(const std::string& provider, const std::string& client) {
+    ok({"relate", provider + ":cephfs-share", client + ":cephfs-share"});
+    relations_.emplace_back(provider, client);
+  }
+
+  void remove_relation(const std::string& provider, const std::string& client) {
+    ok({"remove-relation", provider + ":cephfs-share", client + ":cephfs-share"});
+    std::erase(relations_, std::pair{provider, client});
+    ok({"settle"});
+  }
+
+  const std::string& mount_root() {
+    if (mount_root_.empty()) {
+      char pattern[] = "/tmp/sl-e2e-mnt-XXXXXX";
+      mount_root_ = mkdtemp(pattern);
+    }
+    return mount_root_;
+  }
+
+  json unit_status(const std::string& unit) {
+    const std::string app = unit.substr(0, unit.find('/'));
+    return status()["applications"][app]["units"][unit]["workload-status"];
+  }
+
+  // The results of the client's mount-info action.
+  json mount_info(const std::string& unit) {
+    const std::string out = ok({"run", unit, "mount-info"});
+    return out.empty() ? json() : json::parse(out)["results"];
+  }
+
+  // The keyring the client charm wrote for its (only) cephfs-share relation.
+  fs::path client_keyring(const std::string& app) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator("/etc/ceph/cephfs-client", ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.starts_with(app + ".") && name.ends_with(".keyring")) return entry.path();
+    }
+    return {};
+  }
+
+  // A private copy of a keyring (0600) so a test can use it after the charm removed its own.
+  std::string copy_keyring(const fs::path& keyring) {
+    const std::string copy = dir_ + "/keyring-copy-" + std::to_string(++counter_);
+    write_keyring(copy, user_of(keyring), ini_value(slurp(keyring), "key"));
+    return copy;
+  }
+
+  std::string user_of(const fs::path& keyring) {
+    const std::string text = slurp(keyring);
+    const auto start = text.find("[client.");
+    return start == std::string::npos ? "" : text.substr(start + 8, text.find(']') - start - 8);
+  }
+
+  std::unique_ptr<FuseMount> fuse_mount(const std::string& user, const std::string& keyring,
+                                        const std::string& fs_name, const std::string& path) {
+    return std::make_unique<FuseMount>(FuseMount::Options{
+        .mon_host = mon_host_,
+        .client_id = user,
+        .keyring_file = keyring,
+        .fs_name = fs_name,
+        .path = path,
+        .mountpoint = mount_root() + "/check-" + std::to_string(++counter_),
+    });
+  }
+
+  // The path of the share the provider published to `unit` (from its relation data).
+  std::string share_path(const std::string& unit) {
+    const std::string show = ok({"show-unit", unit});
+    const auto start = show.find("/volumes/" + group_ + "/");
+    if (start == std::string::npos) {
+      ADD_FAILURE() << "no share under /volumes/" << group_ << " in " << show;
+      return "/no-share";
+    }
+    return show.substr(start, show.find_first_of("\\\"", start) - start);
+  }
+
+  static bool write_and_read(const std::string& dir, const std::string& name,
+                             const std::string& content) {
+    std::string back;
+    return write_file_synced(dir + "/" + name, content) && read_file(dir + "/" + name, back) &&
+           back == content;
+  }
+
+  std::string conf_;
+  std::string mon_host_;
+  std::string admin_keyring_;
+  std::string group_;
+  std::string mount_root_;
+  std::unique_ptr<CephAdmin> admin_;
+  std::vector<std::pair<std::string, std::string>> relations_;
+  std::vector<std::string> mountpoints_;
+  std::vector<std::string> extra_clients_;
+  std::vector<SubvolumeId> extra_subvolumes_;
+  static inline int counter_ = 0;
+};
+
+TEST_F(CharmsE2e, TheClientMountsItsProvisionedSubvolumeAndWritesAndReadsAFile) {
+  deploy_provisioner("proxy");
+  const std::string mountpoint = deploy_client("client");
+  relate("proxy", "client");
+  ok({"settle"});
+
+  EXPECT_EQ(unit_status("proxy/0")["current"], "active") << unit_status("proxy/0");
+  const json client = unit_status("client/0");
+  ASSERT_EQ(client["current"], "active") << client;
+  EXPECT_THAT(client["message"].get<std::string>(), HasSubstr("at " + mountpoint));
+  ASSERT_TRUE(is_ceph_fuse_mount(mountpoint));
+  EXPECT_TRUE(write_and_read(mountpoint, "hello.txt", "hello through the charms\n"));
+
+  const json info = mount_info("client/0");
+  EXPECT_THAT(info.dump(), HasSubstr("/volumes/" + group_ + "/"));
+  EXPECT_THAT(info.dump(), Not(HasSubstr(ini_value(slurp(client_keyring("client")), "key"))));
+
+  const fs::path keyring = client_keyring("client");
+  ASSERT_FALSE(keyring.empty());
+  struct stat st {};
+  ASSERT_EQ(::stat(keyring.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(st.st_uid, 0u);
+}
+
+TEST_F(CharmsE2e, ASecondClientGetsItsOwnSubvolumeAndKeyAndCannotReachTheFirst) {
+  deploy_provisioner("proxy");
+  const std::string mount_a = deploy_client("client-a");
+  const std::string mount_b = deploy_client("client-b");
+  relate("proxy", "client-a");
+  relate("proxy", "client-b");
+  ok({"settle"});
+  ASSERT_TRUE(is_ceph_fuse_mount(mount_a)) << unit_status("client-a/0");
+  ASSERT_TRUE(is_ceph_fuse_mount(mount_b)) << unit_status("client-b/0");
+  ASSERT_TRUE(write_and_read(mount_a, "a.txt", "a's data\n"));
+  ASSERT_TRUE(write_and_read(mount_b, "b.txt", "b's data\n"));
+
+  const std::string user_a = user_of(client_keyring("client-a"));
+  const std::string user_b = user_of(client_keyring("client-b"));
+  ASSERT_FALSE(user_a.empty());
+  EXPECT_NE(user_a, user_b);
+  EXPECT_NE(share_path("client-a/0"), share_path("client-b/0"));
+  EXPECT_FALSE(fs::exists(mount_a + "/b.txt"));
+  EXPECT_FALSE(fs::exists(mount_b + "/a.txt"));
+
+  // b's key cannot mount a's subvolume (the path in a's share_info).
+  const std::string share_a = share_path("client-a/0");
+  const std::string keyring_b = copy_keyring(client_keyring("client-b"));
+  auto intruder = fuse_mount(user_b, keyring_b, "cephfs", share_a);
+  EXPECT_FALSE(intruder->mounted()) << "client." << user_b << " mounted " << share_a;
+}
+
+TEST_F(CharmsE2e, RemovingARelationRevokesItsKeyWhileTheOtherClientKeepsWorking) {
+  deploy_provisioner("proxy");
+  const std::string mount_a = deploy_client("client-a");
+  const std::string mount_b = deploy_client("client-b");
+  relate("proxy", "client-a");
+  relate("proxy", "client-b");
+  ok({"settle"});
+  ASSERT_TRUE(is_ceph_fuse_mount(mount_a)) << unit_status("client-a/0");
+  ASSERT_TRUE(is_ceph_fuse_mount(mount_b)) << unit_status("client-b/0");
+
+  // A mount of our own with a's key and path, to watch it lose access.
+  const fs::path keyring_a = client_keyring("client-a");
+  const std::string user_a = user_of(keyring_a);
+  const std::string key_copy = copy_keyring(keyring_a);
+  const std::string path_a = share_path("client-a/0");
+  auto watcher = fuse_mount(user_a, key_copy, "cephfs", path_a);
+  ASSERT_TRUE(watcher->mounted()) << watcher->output();
+  ASSERT_TRUE(write_and_read(watcher->mountpoint(), "before.txt", "before\n"));
+
+  remove_relation("proxy", "client-a");
+
+  EXPECT_FALSE(is_ceph_fuse_mount(mount_a)) << "the client charm did not unmount";
+  EXPECT_FALSE(fs::exists(keyring_a)) << "the client charm left its keyring behind";
+  bool lost = false;
+  const auto deadline = std::chrono::steady_clock::now() + seconds(20);
+  for (int i = 0; !lost && std::chrono::steady_clock::now() < deadline; ++i) {
+    const RunResult touch =
+        run({"touch", watcher->mountpoint() + "/after-" + std::to_string(i)}, seconds(10));
+    lost = touch.exit_code != 0;
+    if (!lost) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  EXPECT_TRUE(lost) << "client." << user_a << " could still write after the relation was removed";
+  auto again = fuse_mount(user_a, key_copy, "cephfs", path_a);
+  EXPECT_FALSE(again->mounted());
+  EXPECT_THAT(again->output(), HasSubstr("Permission denied"));
+  EXPECT_FALSE(admin_->client_key(user_a).ok()) << "client." << user_a << " still exists";
+
+  ASSERT_TRUE(is_ceph_fuse_mount(mount_b));
+  EXPECT_TRUE(write_and_read(mount_b, "still.txt", "b still works\n"));
+}
+
+TEST_F(CharmsE2e, RotatingCredentialsRemountsTheClientWithTheNewKey) {
+  deploy_provisioner("proxy");
+  const std::string mountpoint = deploy_client("client");
+  relate("proxy", "client");
+  ok({"settle"});
+  ASSERT_TRUE(is_ceph_fuse_mount(mountpoint)) << unit_status("client/0");
+  const fs::path keyring = client_keyring("client");
+  const std::string old_key = ini_value(slurp(keyring), "key");
+  const std::string old_copy = copy_keyring(keyring);
+  const std::string user = user_of(keyring);
+  ASSERT_TRUE(write_and_read(mountpoint, "before.txt", "before rotation\n"));
+
+  ok({"run", "proxy/0", "rotate-credentials"});
+  ok({"settle"});
+
+  const std::string new_key = ini_value(slurp(client_keyring("client")), "key");
+  EXPECT_FALSE(new_key.empty());
+  EXPECT_NE(new_key, old_key);
+  ASSERT_TRUE(is_ceph_fuse_mount(mountpoint)) << unit_status("client/0");
+  std::string content;
+  EXPECT_TRUE(read_file(mountpoint + "/before.txt", content));
+  EXPECT_EQ(content, "before rotation\n");
+  EXPECT_TRUE(write_and_read(mountpoint, "after.txt", "after rotation\n"));
+
+  const std::string path = share_path("client/0");
+  auto stale = fuse_mount(user, old_copy, "cephfs", path);
+  EXPECT_FALSE(stale->mounted()) << "the old key still mounts";
+}
+
+TEST_F(CharmsE2e, TheProxyModeServesAStaticShareFromConfig) {
+  // An operator's share: a subvolume and a client made outside Juju.
+  const SubvolumeId id{"cephfs", "static-" + group_, ""};
+  auto subvolume = admin_->create_subvolume({.id = id, .size_bytes = {}});
+  ASSERT_TRUE(subvolume.ok()) << subvolume.error().message;
+  extra_subvolumes_.push_back(id);
+  const std::string user = "static-" + group_;
+  auto key = admin_->authorize_client(id, user, Access::kReadWrite);
+  ASSERT_TRUE(key.ok()) << key.error().message;
+  extra_clients_.push_back(user);
+  auto fsid = admin_->fsid();
+  ASSERT_TRUE(fsid.ok());
+
+  ok({"deploy", "proxy", proxy_charm(), "--config", "fsid=" + *fsid,
+      "sharepoint=cephfs:" + subvolume->path, "monitor-hosts=" + mon_host_,
+      "auth-info=" + user + ":" + key->key});
+  const std::string mountpoint = deploy_client("client");
+  relate("proxy", "client");
+  ok({"settle"});
+  EXPECT_EQ(unit_status("proxy/0"),
+            json::parse(R"({"current":"active","message":"Exporting share"})"));
+  ASSERT_TRUE(is_ceph_fuse_mount(mountpoint)) << unit_status("client/0");
+  EXPECT_TRUE(write_and_read(mountpoint, "static.txt", "static share\n"));
+}
+
+TEST_F(CharmsE2e, AShareOnTheSecondFileSystemReachesCephFuseWithItsFsName) {
+  const std::string second = env("STORAGE_LIBS_CEPH_SECOND_FS", "cephfs2");
+  deploy_provisioner("proxy", second);
+  const std::string mountpoint = deploy_client("client");
+  relate("proxy", "client");
+  ok({"settle"});
+  ASSERT_TRUE(is_ceph_fuse_mount(mountpoint)) << unit_status("client/0");
+  ASSERT_TRUE(write_and_read(mountpoint, "fs2.txt", "on the second fs\n"));
+
+  // The admin sees the file on the second file system, at the published path.
+  const std::string path = share_path("client/0");
+  auto admin_view = fuse_mount("admin", admin_keyring_, second, path);
+  ASSERT_TRUE(admin_view->mounted()) << admin_view->output();
+  std::string content;
+  EXPECT_TRUE(read_file(admin_view->mountpoint() + "/fs2.txt", content));
+  EXPECT_EQ(content, "on the second fs\n");
+}
+
+}  // namespace
+}  // namespace cephfs::e2e
