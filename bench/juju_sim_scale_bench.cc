@@ -11,12 +11,16 @@
 //     on other load on the machine.
 // N = 1000 is its own benchmark (BM_SettleRelationLarge; minutes of setup): select it with
 // --benchmark_filter=Large. Target (issue #4): < 60 s for N = 1000 on 2 cores.
+// Every run also appends one row per N to a CSV (--juju_sim_csv=PATH, default
+// juju-sim-scaling.csv in the working directory; header written when the file is new), the input
+// of bench/plot-juju-sim-scaling.
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
@@ -26,6 +30,23 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+
+std::string csv_path = "juju-sim-scaling.csv";
+
+void append_csv(int requirers, const json& result) {
+  const bool fresh = !fs::exists(csv_path);
+  std::ofstream csv(csv_path, std::ios::app);
+  if (fresh) {
+    csv << "requirers,hooks,wall_s,hooks_per_s,sim_cpu_s,charm_cpu_s,sim_cpu_share,"
+           "charm_wall_s,tool_inproc_s\n";
+  }
+  const double seconds = result["seconds"], hooks = result["hooks"];
+  const double sim_cpu = result["sim-cpu-seconds"], charm_cpu = result["charm-cpu-seconds"];
+  csv << requirers << ',' << hooks << ',' << seconds << ',' << hooks / seconds << ',' << sim_cpu
+      << ',' << charm_cpu << ',' << sim_cpu / (sim_cpu + charm_cpu) << ','
+      << result["charm-seconds"].get<double>() << ',' << result["tool-seconds"].get<double>()
+      << '\n';
+}
 
 // Runs juju-sim on `model` and returns its stdout; throws on a non-zero exit.
 std::string juju_sim(const fs::path& model, const std::vector<std::string>& args) {
@@ -65,6 +86,7 @@ void settle_relation(benchmark::State& state) {
   }
   fs::remove_all(root);
   if (last.is_null()) return;
+  append_csv(requirers, last);
   const double seconds = last["seconds"], charm = last["charm-seconds"];
   const double sim_cpu = last["sim-cpu-seconds"], charm_cpu = last["charm-cpu-seconds"];
   state.counters["hooks"] = last["hooks"].get<double>();
@@ -94,4 +116,21 @@ BENCHMARK(BM_SettleRelationLarge)
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  // Our own flag first; Google Benchmark rejects flags it does not know.
+  std::vector<char*> args;
+  const std::string flag = "--juju_sim_csv=";
+  for (int i = 0; i < argc; ++i) {
+    if (std::string(argv[i]).rfind(flag, 0) == 0) {
+      csv_path = argv[i] + flag.size();
+    } else {
+      args.push_back(argv[i]);
+    }
+  }
+  int count = static_cast<int>(args.size());
+  benchmark::Initialize(&count, args.data());
+  if (benchmark::ReportUnrecognizedArguments(count, args.data())) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -15,6 +15,7 @@
 #include "reports.h"
 #include "schema.h"
 #include "sim_error.h"
+#include "user_secret_commands.h"
 
 namespace juju_sim {
 namespace {
@@ -85,6 +86,8 @@ int run_cli(int argc, char** argv) {
     Transaction tx(db);
     init_model(db, model_name, model_uuid);
     tx.commit();
+    // The state will hold secret content: owner-only (SQLite gives -wal/-shm files this mode).
+    fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
   });
 
   DeployRequest deploy_request;
@@ -225,8 +228,10 @@ int run_cli(int argc, char** argv) {
     if (outcome.status != "completed") exit_code = 1;
   });
 
-  auto* secrets_cmd = app.add_subcommand("secrets", "list secrets (never their content)");
+  auto* secrets_cmd =
+      app.add_subcommand("secrets", "list charm and user secrets (never their content)");
   secrets_cmd->callback([&] { print_json(secrets_report(cli.open())); });
+  add_user_secret_commands(app, [&]() -> Database& { return cli.db ? *cli.db : cli.open(); });
 
   std::string format = "tabular";
   auto* status_cmd = app.add_subcommand("status", "show the model like `juju status`");

@@ -9,6 +9,7 @@
 #include "model_store.h"
 #include "secret_store.h"
 #include "staged_ops.h"
+#include "tool/leader_tools.h"
 
 namespace juju_sim {
 namespace {
@@ -183,6 +184,8 @@ HookOutcome run_hook(Database& db, const ModelPaths& paths, const HookSpec& hook
   Transaction tx(db);
   db.prepare("UPDATE contexts SET active = 0 WHERE id = ?").bind(1, context_id).run();
   record_run(db, context_id, hook, "hook", env, result, outcome.charm_time);
+  // leader-set applies at once, whatever the exit code: tell the other units now.
+  notify_leader_settings(db, unit.app);
   if (outcome.ok) {
     commit_staged(db, context_id);
     complete_hook(db, hook);
@@ -232,6 +235,7 @@ ActionOutcome run_action(Database& db, const ModelPaths& paths, const std::strin
   Transaction tx(db);
   db.prepare("UPDATE contexts SET active = 0 WHERE id = ?").bind(1, context_id).run();
   record_run(db, context_id, hook, "action", env, result, duration);
+  notify_leader_settings(db, unit.app);
   auto s = db.prepare("SELECT status, results, message FROM actions WHERE id = ?");
   s.bind(1, outcome.id);
   s.step();

@@ -209,7 +209,9 @@ json secrets_report(Database& db) {
         "ORDER BY relation_id, target");
     g.bind(1, xid);
     while (g.step()) {
-      grants.push_back({{"relation-id", g.integer(0)}, {"target", g.text(1)}, {"kind", g.text(2)}});
+      json grant = {{"target", g.text(1)}, {"kind", g.text(2)}};
+      if (g.integer(0) >= 0) grant["relation-id"] = g.integer(0);  // else `juju grant-secret`
+      grants.push_back(grant);
     }
     json consumers = json::object();
     auto c = db.prepare(
@@ -224,6 +226,7 @@ json secrets_report(Database& db) {
                                 {"revisions", revisions},
                                 {"grants", grants},
                                 {"consumers", consumers}};
+    if (secret.owner_kind == "model") out[secret_uri(db, xid)]["name"] = secret.label;
   }
   return out;
 }

@@ -3,7 +3,8 @@
 // Contract: each returns JSON shaped like the juju CLI's --format=json output where one exists
 // (status: {"model", "applications": {app: {"units": {...}}}, "relations"}; show-unit:
 // {unit: {"relation-info": [...]}}). Secret content never appears: `secrets` lists owners,
-// labels, revisions, grants and consumers only; the trace stores none (see tool_trace.h).
+// labels, revisions, grants and consumers only (user secrets: owner kind `model`, a `name`, and
+// grants without a relation id); the trace stores none (see tool_trace.h).
 #pragma once
 
 #include <cstdint>

@@ -77,6 +77,9 @@ CREATE TABLE actions(
 CREATE TABLE ports(unit TEXT NOT NULL, port TEXT NOT NULL, PRIMARY KEY(unit, port));
 CREATE TABLE unit_state(unit TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
   PRIMARY KEY(unit, key));
+CREATE TABLE leader_settings(app TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+  PRIMARY KEY(app, key));
+CREATE TABLE leader_settings_dirty(app TEXT PRIMARY KEY);
 CREATE INDEX relation_units_by_unit ON relation_units(unit);
 CREATE INDEX trace_by_unit ON trace(unit);
 CREATE INDEX hook_queue_by_unit ON hook_queue(unit);

@@ -7,14 +7,15 @@
 // relation_units/relation_members (what each unit has seen, like the uniter's relation state),
 // bags (app and unit databags with a change version), secrets/secret_revisions/secret_grants/
 // secret_consumers, contexts (one per running hook), staged_ops (a hook's uncommitted writes),
-// logs, trace, actions, ports, unit_state.
+// logs, trace, actions, ports, unit_state, leader_settings (an app's leader-set data) and
+// leader_settings_dirty (apps whose leader settings changed during the running hook).
 #pragma once
 
 #include "sqlite_database.h"
 
 namespace juju_sim {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 void create_schema(Database& db);
 void check_schema(Database& db);

@@ -41,10 +41,12 @@ std::optional<SecretInfo> find_secret(Database& db, const std::string& xid) {
 }
 
 bool owns_secret(const SecretInfo& secret, const UnitInfo& unit) {
+  if (secret.owner_kind == "model") return false;  // user secrets: no unit manages them
   return secret.owner_kind == "unit" ? secret.owner == unit.name : secret.owner == unit.app;
 }
 
 std::string secret_manager_unit(Database& db, const SecretInfo& secret) {
+  if (secret.owner_kind == "model") return "";
   if (secret.owner_kind == "unit") return secret.owner;
   return db.query_text("SELECT leader FROM apps WHERE name = ?", secret.owner).value_or("");
 }
@@ -100,8 +102,9 @@ void enqueue_secret_changed(Database& db, const SecretInfo& secret) {
   s.bind(1, secret.xid).bind(2, secret.latest);
   std::vector<std::string> consumers;
   while (s.step()) {
-    bool owner_side =
-        secret.owner_kind == "unit" ? s.text(0) == secret.owner : s.text(1) == secret.owner;
+    bool owner_side = secret.owner_kind == "unit"
+                          ? s.text(0) == secret.owner
+                          : secret.owner_kind == "application" && s.text(1) == secret.owner;
     if (!owner_side) consumers.push_back(s.text(0));
   }
   for (const auto& unit : consumers) enqueue_hook(db, unit, "secret-changed", secret.xid, 0);
@@ -115,6 +118,9 @@ DELETE FROM secret_consumers WHERE NOT EXISTS (
     (s.owner_kind = 'application' AND s.owner = u.app) OR
     (s.owner_kind = 'unit' AND s.owner = u.name) OR
     EXISTS (SELECT 1 FROM secret_grants g WHERE g.xid = s.xid AND g.target IN (u.name, u.app))));
+DELETE FROM hook_queue WHERE hook = 'secret-changed' AND NOT EXISTS (
+  SELECT 1 FROM secret_consumers c WHERE c.xid = hook_queue.secret AND c.unit = hook_queue.unit
+  AND c.tracked > 0);
 )sql");
   enqueue_obsolete_revisions(db);
 }
@@ -167,8 +173,10 @@ json parse_secret_content_arg(const std::string& arg, json& content) {
   static const std::regex key_pattern("^([a-z](?:-?[a-z0-9]){2,})$");
   auto eq = arg.find('=');
   if (eq == std::string::npos) {
+    // Not echoed: a value typed without its `key=` would land in the message.
     throw usage_error(
-        fmt::format("invalid key value \"{}\": expected key=value", arg.substr(0, arg.find('#'))));
+        "invalid secret content argument: expected key=value, key#base64=value "
+        "or key#file=path");
   }
   std::string key = arg.substr(0, eq);
   std::string value = arg.substr(eq + 1);
@@ -178,7 +186,10 @@ json parse_secret_content_arg(const std::string& arg, json& content) {
     key = key.substr(0, hash);
   }
   if (!std::regex_match(key, key_pattern)) {
-    throw usage_error(fmt::format("invalid secret key \"{}\"", key));
+    // The rule, not the text: a key value typed without `key=` may be split at its `=` padding.
+    throw usage_error(
+        "invalid secret key: a key is 3 or more lowercase letters, digits or single dashes, "
+        "starting with a letter");
   }
   if (encoding == "file") {
     std::ifstream file(value, std::ios::binary);

@@ -32,7 +32,8 @@ std::string secret_uri(Database& db, const std::string& xid);
 
 std::optional<SecretInfo> find_secret(Database& db, const std::string& xid);
 bool owns_secret(const SecretInfo& secret, const UnitInfo& unit);
-// Owner unit of a unit-owned secret, or the leader of the owning app.
+// Owner unit of a unit-owned secret, or the leader of the owning app ("" for a user secret,
+// owner kind `model`, which no unit owns; see user_secrets.h).
 std::string secret_manager_unit(Database& db, const SecretInfo& secret);
 bool secret_granted_to(Database& db, const std::string& xid, const UnitInfo& unit);
 // The secret the unit calls `label` (its owner label or its consumer label).
@@ -44,9 +45,10 @@ std::string consumer_label(Database& db, const std::string& xid, const std::stri
 nlohmann::json revision_content(Database& db, const std::string& xid, std::int64_t revision);
 
 void enqueue_secret_changed(Database& db, const SecretInfo& secret);
-// After grants went away (secret-revoke, a removed relation): forgets the tracked revision and
-// label of every consumer that can no longer read the secret, then raises secret-remove for
-// revisions nobody tracks any more.
+// After grants went away (secret-revoke, a removed relation, juju revoke-secret): forgets the
+// tracked revision and label of every consumer that can no longer read the secret, drops the
+// secret-changed hooks still queued for them, then raises secret-remove for revisions nobody
+// tracks any more.
 void drop_consumers_without_access(Database& db);
 void enqueue_obsolete_revisions(Database& db);
 

@@ -13,7 +13,8 @@ const std::vector<std::string>& hook_tool_names() {
       "secret-grant", "secret-revoke",   "secret-remove",
       "secret-ids",   "network-get",     "unit-get",
       "opened-ports", "open-port",       "close-port",
-      "state-get",    "state-set",       "state-delete"};
+      "state-get",    "state-set",       "state-delete",
+      "leader-get",   "leader-set",      "goal-state"};
   return names;
 }
 

@@ -2,6 +2,7 @@
 #include <map>
 
 #include "tool/action_tools.h"
+#include "tool/leader_tools.h"
 #include "tool/relation_tools.h"
 #include "tool/secret_tools.h"
 #include "tool/tool_context.h"
@@ -41,6 +42,9 @@ ToolFunction find_tool(const std::string& name) {
       {"state-get", state_get_tool},
       {"state-set", state_set_tool},
       {"state-delete", state_delete_tool},
+      {"leader-get", leader_get_tool},
+      {"leader-set", leader_set_tool},
+      {"goal-state", goal_state_tool},
   };
   auto it = tools.find(name);
   return it == tools.end() ? nullptr : it->second;
