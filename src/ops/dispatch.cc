@@ -1,4 +1,5 @@
 #include <cxxabi.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -20,8 +21,9 @@ namespace {
 // Set in our own environment so that a charm that re-invokes dispatch does not run twice.
 constexpr const char* kGuardVariable = "OPS_CPP_DISPATCH";
 constexpr const char* kStateFile = ".ops-cpp-state.json";
-// When set, the dispatcher writes {"wall_ns", "tool_ns", "tool_calls", "exit"} to this file at the
-// end (benchmarks use it to separate the framework's own time from the hook tools' time).
+// When set, the dispatcher writes {"wall_ns", "tool_ns", "tool_calls", "exit", "maxrss_kib"} to
+// this file at the end (maxrss_kib: this process's own peak RSS, without the hook tools)
+// (benchmarks use it to separate the framework's own time from the hook tools' time).
 constexpr const char* kProfileVariable = "OPS_CPP_PROFILE_FILE";
 
 const std::set<std::string, std::less<>> kLifecycleHooks = {
@@ -291,11 +293,14 @@ int dispatch_with(ProcessBackend& backend, const CharmFactory& factory) {
 void write_profile(const char* path, std::chrono::steady_clock::time_point start,
                    const ProcessBackend& backend, int exit_code) {
   const auto wall = std::chrono::steady_clock::now() - start;
+  struct rusage usage {};
+  ::getrusage(RUSAGE_SELF, &usage);
   std::ofstream out(path, std::ios::trunc);
   out << nlohmann::json{{"wall_ns", std::chrono::nanoseconds(wall).count()},
                         {"tool_ns", backend.tool_time().count()},
                         {"tool_calls", backend.tool_calls()},
-                        {"exit", exit_code}}
+                        {"exit", exit_code},
+                        {"maxrss_kib", usage.ru_maxrss}}
              .dump()
       << "\n";
 }
