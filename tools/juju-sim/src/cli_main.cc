@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -275,6 +276,12 @@ int run_cli(int argc, char** argv) {
   settle_cmd->add_option("--hook-timeout", timeout_seconds, "seconds before a hook is killed");
   settle_cmd->add_option("--max-attempts", run_options.max_attempts,
                          "attempts of a failing hook before the unit is put in error");
+  int jobs = 1;
+  settle_cmd
+      ->add_option("-j,--jobs", jobs,
+                   "hooks of different units run at once (0: one per CPU; 1: serial and "
+                   "deterministic)")
+      ->check(CLI::Range(0, 1024));
   std::string settle_format = "text";
   settle_cmd->add_option("--format", settle_format, "text, or json with timings")
       ->check(CLI::IsMember({"text", "json"}));
@@ -289,13 +296,15 @@ int run_cli(int argc, char** argv) {
                   << std::flush;
       }
     };
-    SettleResult result = settle(db, cli.paths, run_options, max_hooks, progress);
+    if (jobs == 0) jobs = static_cast<int>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
+    SettleResult result = settle(db, cli.paths, run_options, max_hooks, progress, jobs);
     if (tty) std::cerr << "\r\033[K";
     auto seconds = [](std::chrono::nanoseconds time) {
       return std::chrono::duration<double>(time).count();
     };
     if (settle_format == "json") {
       print_json({{"hooks", result.hooks_run},
+                  {"jobs", jobs},
                   {"quiescent", result.quiescent},
                   {"units-in-error", result.units_in_error},
                   {"seconds", seconds(result.total_time)},

@@ -164,26 +164,39 @@ ProcessResult execute(const ModelPaths& paths, const UnitInfo& unit,
 
 }  // namespace
 
-HookOutcome run_hook(Database& db, const ModelPaths& paths, const HookSpec& hook,
-                     const RunOptions& options) {
-  UnitInfo unit = require_unit(db, hook.unit);
-  std::string context_id =
-      fmt::format("{}-{}-{}", unit.name, hook.hook, next_counter(db, "next_hook") + 1);
-  auto env = base_env(db, paths, unit, context_id);
-  add_hook_env(db, hook, env);
-  insert_context(db, context_id, hook, 0);
+RunningHook start_hook(Database& db, const ModelPaths& paths, const HookSpec& hook,
+                       const RunOptions& options) {
+  RunningHook running{hook, require_unit(db, hook.unit), "", {}, {}, {}};
+  const UnitInfo& unit = running.unit;
+  {
+    Transaction tx(db);
+    running.context_id =
+        fmt::format("{}-{}-{}", unit.name, hook.hook, next_counter(db, "next_hook") + 1);
+    running.env = base_env(db, paths, unit, running.context_id);
+    add_hook_env(db, hook, running.env);
+    insert_context(db, running.context_id, hook, 0);
+    tx.commit();
+  }
+  running.started = std::chrono::steady_clock::now();
+  running.process =
+      start_charm_process(unit.charm_dir + "/dispatch", unit.charm_dir, env_list(running.env),
+                          options.timeout, paths.unit_dir(unit.name));
+  return running;
+}
 
-  auto started = std::chrono::steady_clock::now();
-  ProcessResult result = execute(paths, unit, env, options);
-
+HookOutcome finish_hook(Database& db, RunningHook& running, const ProcessResult& result,
+                        const RunOptions& options) {
+  const HookSpec& hook = running.hook;
+  const UnitInfo& unit = running.unit;
+  const std::string& context_id = running.context_id;
   HookOutcome outcome;
-  outcome.charm_time = std::chrono::steady_clock::now() - started;
+  outcome.charm_time = std::chrono::steady_clock::now() - running.started;
   outcome.exit_code = result.exit_code;
   outcome.timed_out = result.timed_out;
   outcome.ok = result.exit_code == 0 && !result.timed_out;
   Transaction tx(db);
   db.prepare("UPDATE contexts SET active = 0 WHERE id = ?").bind(1, context_id).run();
-  record_run(db, context_id, hook, "hook", env, result, outcome.charm_time);
+  record_run(db, context_id, hook, "hook", running.env, result, outcome.charm_time);
   // leader-set applies at once, whatever the exit code: tell the other units now.
   notify_leader_settings(db, unit.app);
   if (outcome.ok) {
@@ -203,6 +216,17 @@ HookOutcome run_hook(Database& db, const ModelPaths& paths, const HookSpec& hook
   }
   tx.commit();
   return outcome;
+}
+
+HookOutcome run_hook(Database& db, const ModelPaths& paths, const HookSpec& hook,
+                     const RunOptions& options) {
+  RunningHook running = start_hook(db, paths, hook, options);
+  while (true) {
+    if (auto result = poll_charm_process(running.process)) {
+      return finish_hook(db, running, *result, options);
+    }
+    wait_for_charm_processes({&running.process});
+  }
 }
 
 ActionOutcome run_action(Database& db, const ModelPaths& paths, const std::string& unit_name,

@@ -7,14 +7,19 @@
 // attempt and, after `max_attempts`, puts the unit in error (`hook failed: "<hook>"`).
 // Statuses and logs written by tools stay either way. Every hook is recorded in the trace with
 // its JUJU_* environment (never secret content).
+// start_hook()/finish_hook() are run_hook() in two halves, so that settle can keep hooks of
+// several units running at once: start_hook() records the context and starts the process;
+// finish_hook() (once poll_charm_process() has its result) does the one commit transaction.
 // run_action() does the same for `juju run`: the action fails (never the unit) on non-zero exit
 // or action-fail; writes are committed on exit 0.
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "hook_process.h"
 #include "hook_selector.h"
 #include "model_paths.h"
 #include "sqlite_database.h"
@@ -37,6 +42,20 @@ struct HookOutcome {
 
 HookOutcome run_hook(Database& db, const ModelPaths& paths, const HookSpec& hook,
                      const RunOptions& options);
+
+struct RunningHook {
+  HookSpec hook;
+  UnitInfo unit;
+  std::string context_id;
+  std::map<std::string, std::string> env;
+  std::chrono::steady_clock::time_point started;
+  CharmProcess process;
+};
+
+RunningHook start_hook(Database& db, const ModelPaths& paths, const HookSpec& hook,
+                       const RunOptions& options);
+HookOutcome finish_hook(Database& db, RunningHook& running, const ProcessResult& result,
+                        const RunOptions& options);
 
 struct ActionOutcome {
   std::int64_t id = 0;

@@ -45,6 +45,7 @@ struct SettleResult {
   int hooks_run = 0;
   // Where the time went: all of settle, the charm processes (hook tools included), and the
   // in-process time of the hook tools (from their trace records; process start-up excluded).
+  // charm_time and tool_time are sums over hooks: with --jobs N > 1 they can exceed total_time.
   std::chrono::nanoseconds total_time{0}, charm_time{0}, tool_time{0};
   // CPU time (user + system) of juju-sim itself and of the charm processes with everything they
   // ran (hook tools included); unlike wall time, independent of other load on the machine.
@@ -53,7 +54,11 @@ struct SettleResult {
   std::vector<std::string> units_in_error;
 };
 using HookProgress = std::function<void(int, const HookSpec&, const HookOutcome&)>;
+// Runs hooks until no unit has anything to do, or `max_hooks` hooks have been started. Up to
+// `jobs` hooks of different units run at once (each unit's hooks stay in order, one at a time);
+// each hook is selected from committed state and committed by this process when it exits.
+// jobs = 1 is fully deterministic; with more, the order between units depends on timing.
 SettleResult settle(Database& db, const ModelPaths& paths, const RunOptions& options, int max_hooks,
-                    const HookProgress& progress);
+                    const HookProgress& progress, int jobs = 1);
 
 }  // namespace juju_sim

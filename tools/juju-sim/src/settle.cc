@@ -1,5 +1,17 @@
 // settle: runs queued hooks, one per unit per round, until nothing is left to do.
 //
+// Concurrency (--jobs N): like Juju's independent unit agents, up to N hooks of DIFFERENT units
+// run at once; a unit's own hooks run one at a time, in order. This process is the scheduler and
+// the only one that commits hooks: it selects a unit's next hook from committed state, starts the
+// process, and when a process exits commits (or discards) that hook's staged writes in one
+// transaction; a commit that gives other units work (a bag change, a queued hook) wakes them and
+// they pick it up in a later selection, as in serial mode. Hook tools of running hooks write only
+// their own staged ops, statuses, logs and trace rows (WAL + busy timeout; see
+// sqlite_database.h). With N = 1 the order is exactly the serial round robin. With N > 1 the
+// interleaving of different units (and so the global order of trace rows, and which remote units
+// a relation hook sees first) depends on timing; every trace row names its hook context, and the
+// rows of one unit are in that unit's order.
+//
 // Checking every unit in every round costs O(units) per round, which dominates with hundreds of
 // units. Instead settle keeps a wake set: a unit is checked in a round only if something its next
 // hook depends on changed since it was last found idle. TEMP triggers on this connection (every
@@ -9,7 +21,11 @@
 #include <fmt/format.h>
 #include <sys/resource.h>
 
+#include <algorithm>
+#include <limits>
+#include <list>
 #include <map>
+#include <set>
 
 #include "hook_selector.h"
 #include "model_store.h"
@@ -99,7 +115,7 @@ void drain_wakeups(Database& db, WakeSet& wake) {
 }  // namespace
 
 SettleResult settle(Database& db, const ModelPaths& paths, const RunOptions& options, int max_hooks,
-                    const HookProgress& progress) {
+                    const HookProgress& progress, int jobs) {
   auto started = std::chrono::steady_clock::now();
   auto sim_cpu = cpu_time(RUSAGE_SELF), charm_cpu = cpu_time(RUSAGE_CHILDREN);
   ensure_tools_dir(paths);
@@ -108,24 +124,58 @@ SettleResult settle(Database& db, const ModelPaths& paths, const RunOptions& opt
   db.exec("DELETE FROM temp.wakeups");
   WakeSet wake;
   for (const UnitInfo& unit : all_units(db)) wake.emplace(unit.seq, unit.name);
+  jobs = std::max(jobs, 1);
 
   SettleResult result;
-  while (!wake.empty() && result.hooks_run < max_hooks) {
-    // One round: each unit that may have work runs at most one hook, in unit order.
-    for (auto it = wake.begin(); it != wake.end() && result.hooks_run < max_hooks;) {
-      const std::int64_t seq = it->first;
-      auto unit = find_unit(db, it->second);  // an earlier hook may have removed it
+  // Round robin over the wake set in unit order: `cursor` is the seq of the unit last picked, and
+  // the next pick is the first idle unit after it (wrapping around). With one job this is the
+  // serial order: one hook per unit per round, each unit seeing the previous units' commits.
+  std::int64_t cursor = std::numeric_limits<std::int64_t>::min();
+  std::set<std::int64_t> busy;     // units with a hook running (seq)
+  std::list<RunningHook> running;  // in start order
+  int started_hooks = 0;
+  auto pick = [&]() {
+    auto it = wake.upper_bound(cursor);
+    for (size_t n = 0; n < wake.size(); ++n, ++it) {
+      if (it == wake.end()) it = wake.begin();
+      if (!busy.count(it->first)) return it;
+    }
+    return wake.end();
+  };
+  while (true) {
+    while (static_cast<int>(running.size()) < jobs && started_hooks < max_hooks) {
+      auto it = pick();
+      if (it == wake.end()) break;
+      cursor = it->first;
+      auto unit = find_unit(db, it->second);  // a hook may have removed it
       auto hook = unit ? next_hook(db, *unit) : std::nullopt;
       if (!hook) {
-        it = wake.erase(it);
+        wake.erase(it);
         continue;
       }
-      HookOutcome outcome = run_hook(db, paths, *hook, options);
+      running.push_back(start_hook(db, paths, *hook, options));
+      busy.insert(cursor);
+      ++started_hooks;
+    }
+    if (running.empty()) break;
+    std::vector<CharmProcess*> processes;
+    for (RunningHook& hook : running) processes.push_back(&hook.process);
+    wait_for_charm_processes(processes);
+    for (auto it = running.begin(); it != running.end();) {
+      auto exited = poll_charm_process(it->process);
+      if (!exited) {
+        ++it;
+        continue;
+      }
+      // Commits are made here, one at a time, on this connection: the single writer of the
+      // bookkeeping, whose triggers wake the units that the commit gives work to.
+      HookOutcome outcome = finish_hook(db, *it, *exited, options);
       ++result.hooks_run;
       result.charm_time += outcome.charm_time;
-      if (progress) progress(result.hooks_run, *hook, outcome);
+      if (progress) progress(result.hooks_run, it->hook, outcome);
+      busy.erase(it->unit.seq);
       drain_wakeups(db, wake);
-      it = wake.upper_bound(seq);
+      it = running.erase(it);
     }
   }
   result.quiescent = wake.empty();

@@ -98,8 +98,15 @@ Database::Database(const std::string& path, bool create) : path_(path) {
     throw usage_error(fmt::format("cannot open state database {}: {}", path, message));
   }
   sqlite3_busy_timeout(db_, 5000);
-  // Fails with "file is not a database" right here for a corrupt file.
-  exec("PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+  // Fails with "file is not a database" right here for a corrupt file. The destructor does not
+  // run when the constructor throws, so close the connection here.
+  try {
+    exec("PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+  } catch (...) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw;
+  }
 }
 
 Database::~Database() {

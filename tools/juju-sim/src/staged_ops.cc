@@ -182,7 +182,10 @@ void discard_staged(Database& db, const std::string& context_id) {
 }
 
 OverlayView::OverlayView(Database& db, const std::string& context_id) : db_(db) {
-  db_.exec("BEGIN");
+  // IMMEDIATE: a deferred transaction that reads and then writes fails at once (SQLITE_BUSY,
+  // no busy wait) in WAL mode when another connection committed in between, as settle does
+  // while other units' hooks run.
+  db_.exec("BEGIN IMMEDIATE");
   try {
     for (const json& op : load_ops(db_, context_id)) apply_op(db_, op);
   } catch (...) {

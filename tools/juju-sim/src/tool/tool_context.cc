@@ -34,6 +34,9 @@ ToolContext load_tool_context(const std::string& tool) {
   ToolContext ctx;
   ctx.tool = tool;
   ctx.db = std::make_unique<Database>(db_path, false);
+  // Under `settle --jobs N` the tools of N hooks and settle's commits share the write lock; each
+  // holds it for milliseconds, but on a loaded machine a holder can be descheduled for a while.
+  ctx.db->set_busy_timeout(std::chrono::seconds(30));
   ctx.context_id = context_id;
   auto s = ctx.db->prepare(
       "SELECT unit, hook, kind, relation_id, remote_unit, remote_app, "
