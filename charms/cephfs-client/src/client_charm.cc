@@ -32,7 +32,6 @@ ClientCharm::ClientCharm(ops::Framework& framework, std::unique_ptr<MountManager
     : CharmBase(framework),
       mounts_(mounts ? std::move(mounts) : std::make_unique<SystemMountManager>()) {
   stored_.set_default("mount", nullptr);
-  stored_.set_default("created_mountpoint", false);
   framework.observe(on.config_changed, this, &ClientCharm::on_config_changed);
   framework.observe(on.upgrade_charm, this, &ClientCharm::on_config_changed);
   framework.observe(on.leader_elected, this, &ClientCharm::on_config_changed);
@@ -173,12 +172,13 @@ void ClientCharm::apply(const MountPlan& plan, const std::string& key) {
     return;
   }
   if (!current) {
+    // Whether this charm created the directory is recorded on the machine by the MountManager,
+    // not in stored state: a hook that fails after the mkdir would lose it.
     auto created = mounts_->create_mountpoint(plan.mountpoint);
     if (!created) {
       unit().set_status(ops::BlockedStatus(failure + created.error().message));
       return;
     }
-    stored_["created_mountpoint"] = *created;
   }
 
   const bool is_mounted = *mounted && is_cephfs(**mounted);
@@ -210,14 +210,11 @@ bool ClientCharm::unmount_current() {
   if (auto removed = mounts_->remove_credentials(*current); !removed) {
     ops::log::warning("{}", removed.error().message);
   }
-  if (stored_["created_mountpoint"].get<bool>()) {
-    if (auto removed = mounts_->remove_mountpoint_if_empty(current->mountpoint); !removed) {
-      ops::log::warning("{}", removed.error().message);
-    }
+  if (auto removed = mounts_->remove_created_mountpoint(current->mountpoint); !removed) {
+    ops::log::warning("{}", removed.error().message);
   }
   ops::log::info("Unmounted {} from {}", current->share(), current->mountpoint);
   stored_["mount"] = nullptr;
-  stored_["created_mountpoint"] = false;
   return true;
 }
 

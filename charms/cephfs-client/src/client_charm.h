@@ -16,7 +16,8 @@
 //    provider that lost all its units and came back is mounted again).
 //  - update-status: a recorded mount that is gone (e.g. the network was down at boot) is
 //    mounted again. Unmounting removes the key files and rmdirs the mountpoint only if this
-//    charm created it and it is empty.
+//    charm created it (recorded on the machine, see MountManager::create_mountpoint) and it is
+//    empty.
 //  - mount-method auto: kernel where MountManager::kernel_client_usable(), else ceph-fuse.
 //  - Action mount-info: where, what, as whom, with which method and whether the mount is
 //    recorded to survive a reboot (never the key).
@@ -69,8 +70,9 @@ class ClientCharm : public ops::CharmBase {
 
   std::unique_ptr<MountManager> mounts_;
   charms::storage_libs::v0::CephFSRequires share_{*this, kShareEndpoint};
-  // "mount": the MountPlan this unit mounted (JSON, no key) or null; "created_mountpoint": this
-  // charm created the directory.
+  // "mount": the MountPlan this unit mounted (JSON, no key) or null. Whether this charm created
+  // the mountpoint directory lives on the machine (MountManager::create_mountpoint), so that a
+  // failed hook, whose stored state Juju discards, cannot lose it.
   ops::StoredState stored_{*this};
 };
 

@@ -43,10 +43,16 @@ class MountManager {
   virtual ops::Result<bool> write_credentials(const MountPlan& plan, std::string_view key) = 0;
   // Removes the credential files of `plan`; missing files are fine.
   virtual ops::Status remove_credentials(const MountPlan& plan) = 0;
-  // Creates the mountpoint directory (and parents) when missing; true when it created it.
+  // Creates the mountpoint directory (and parents) when missing. Before creating it, records on
+  // the machine that this charm created it (SystemMountManager: a root-only marker file next to
+  // the key files), so the record survives a hook that fails afterwards (Juju discards a failed
+  // hook's stored state, never the machine). True when this charm created the directory, in
+  // this hook or an earlier one (the record exists); false for a directory it found.
   virtual ops::Result<bool> create_mountpoint(const std::string& mountpoint) = 0;
-  // rmdir of the mountpoint if it is an empty directory; never deletes anything else.
-  virtual ops::Status remove_mountpoint_if_empty(const std::string& mountpoint) = 0;
+  // If this charm created `mountpoint` (the record of create_mountpoint): rmdir of it if it is an
+  // empty directory, then the record is removed. A directory it did not create is left alone.
+  // Never deletes anything else.
+  virtual ops::Status remove_created_mountpoint(const std::string& mountpoint) = 0;
   // Records the mount persistently (survives reboot) and mounts it; with remount, an existing
   // mount is unmounted first so new options or credentials take effect.
   virtual ops::Status mount(const MountPlan& plan, bool remount) = 0;

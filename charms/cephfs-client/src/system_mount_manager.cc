@@ -270,6 +270,12 @@ std::string fstab_entry(const MountPlan& plan) {
          fmt::to_string(fmt::join(plan.mount_options(), ",")) + " 0 0\n";
 }
 
+std::string created_mountpoint_marker(std::string_view mountpoint) {
+  std::string name = mount_unit_name(mountpoint);
+  name.resize(name.size() - std::string_view(".mount").size());
+  return std::string(kCredentialDir) + "/" + name + ".created-mountpoint";
+}
+
 std::vector<std::string> direct_mount_command(const MountPlan& plan) {
   const std::string access = fmt::to_string(fmt::join(plan.access_options, ","));
   if (plan.method == MountMethod::kFuse) {
@@ -394,28 +400,46 @@ ops::Status SystemMountManager::remove_credentials(const MountPlan& plan) {
 
 ops::Result<bool> SystemMountManager::create_mountpoint(const std::string& mountpoint) {
   const fs::path path = under_root(mountpoint);
+  const fs::path marker = under_root(created_mountpoint_marker(mountpoint));
+  const std::string record = mountpoint + "\n";
   std::error_code ec;
   if (fs::exists(path, ec)) {
     if (!fs::is_directory(path, ec)) {
       return io_error(mountpoint + " exists and is not a directory");
     }
-    return false;
+    return read_file(marker) == record;
   }
+  // The record first: a hook that fails after the mkdir must not lose it.
+  const fs::path dir = under_root(kCredentialDir);
+  fs::create_directories(dir, ec);
+  if (ec) return io_error("cannot create " + dir.string() + ": " + ec.message());
+  if (::chmod(dir.c_str(), 0700) != 0) {
+    return io_error("cannot set the mode of " + dir.string() + ": " + std::strerror(errno));
+  }
+  if (auto written = write_atomically(marker, record, 0600); !written) return written.error();
   fs::create_directories(path, ec);
-  if (ec) return io_error("cannot create " + mountpoint + ": " + ec.message());
+  if (ec) {
+    const std::string why = ec.message();
+    (void)remove_file(marker);
+    return io_error("cannot create " + mountpoint + ": " + why);
+  }
   return true;
 }
 
-ops::Status SystemMountManager::remove_mountpoint_if_empty(const std::string& mountpoint) {
+ops::Status SystemMountManager::remove_created_mountpoint(const std::string& mountpoint) {
+  const fs::path marker = under_root(created_mountpoint_marker(mountpoint));
+  if (read_file(marker) != mountpoint + "\n") return {};  // not created by this charm
   const fs::path path = under_root(mountpoint);
   std::error_code ec;
-  if (!fs::is_directory(path, ec) || !fs::is_empty(path, ec)) return {};
-  // rmdir(2) refuses a non-empty directory: nothing inside can ever be deleted here.
-  if (::rmdir(path.c_str()) != 0 && errno != ENOENT && errno != ENOTEMPTY && errno != EBUSY) {
-    return io_error("cannot remove the empty directory " + mountpoint + ": " +
-                    std::strerror(errno));
+  if (fs::is_directory(path, ec) && fs::is_empty(path, ec)) {
+    // rmdir(2) refuses a non-empty directory: nothing inside can ever be deleted here.
+    if (::rmdir(path.c_str()) != 0 && errno != ENOENT && errno != ENOTEMPTY && errno != EBUSY) {
+      return io_error("cannot remove the empty directory " + mountpoint + ": " +
+                      std::strerror(errno));
+    }
   }
-  return {};
+  // A directory kept because it holds files is no longer this charm's to remove.
+  return remove_file(marker);
 }
 
 ops::Status SystemMountManager::mount(const MountPlan& plan, bool remount) {

@@ -20,6 +20,9 @@
 //   connected"). ceph-fuse daemonizes and its parent exits with the mount's result; the mount
 //   is then checked in /proc/self/mountinfo.
 //
+// Both modes: a mountpoint directory the charm creates is recorded first in
+// /etc/ceph/cephfs-client/<escaped mountpoint>.created-mountpoint (0600, written atomically,
+// holding the mountpoint; created_mountpoint_marker), consulted and removed on unmount.
 // Both modes: the key only ever travels in a 0600 file in a 0700 directory (never argv);
 //   apt-get update -q; apt-get install -y -q --no-install-recommends ceph-common | ceph-fuse
 //   (only when mount.ceph / ceph-fuse is missing).
@@ -58,6 +61,10 @@ std::string mount_unit_text(const MountPlan& plan);
 //   # cephfs-client charm: /srv/data (written by the charm; do not edit)
 //   none /srv/data fuse.ceph ceph.id=alice,ceph.conf=...,_netdev 0 0
 std::string fstab_entry(const MountPlan& plan);
+// The file recording that the charm created `mountpoint`, e.g. "/srv/my-data" ->
+// "/etc/ceph/cephfs-client/srv-my\x2ddata.created-mountpoint" (named as the mount unit; no
+// key file ends so).
+std::string created_mountpoint_marker(std::string_view mountpoint);
 // The argv of a direct mount (see the file comment).
 std::vector<std::string> direct_mount_command(const MountPlan& plan);
 
@@ -70,7 +77,7 @@ class SystemMountManager : public MountManager {
   ops::Result<bool> write_credentials(const MountPlan& plan, std::string_view key) override;
   ops::Status remove_credentials(const MountPlan& plan) override;
   ops::Result<bool> create_mountpoint(const std::string& mountpoint) override;
-  ops::Status remove_mountpoint_if_empty(const std::string& mountpoint) override;
+  ops::Status remove_created_mountpoint(const std::string& mountpoint) override;
   ops::Status mount(const MountPlan& plan, bool remount) override;
   ops::Status unmount(const MountPlan& plan) override;
   std::optional<std::string> persistent_record(const MountPlan& plan) override;

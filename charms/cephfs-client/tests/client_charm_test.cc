@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +16,7 @@
 #include "charms/storage_libs/v0/cephfs_share_wire.h"
 #include "fake_mount_manager.h"
 #include "ops/testing/context.h"
+#include "ops/testing/fault_injecting_backend.h"
 #include "system_mount_manager.h"
 
 namespace cephfs_client {
@@ -23,9 +25,12 @@ namespace {
 namespace v0 = charms::storage_libs::v0;
 using ops::testing::Context;
 using ops::testing::ContextOptions;
+using ops::testing::FaultInjector;
+using ops::testing::FaultKind;
 using ops::testing::Relation;
 using ops::testing::Secret;
 using ops::testing::State;
+using ops::testing::UncaughtCharmError;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -288,7 +293,7 @@ TEST_F(ClientCharmTest, ChangedMountpointMovesTheMountAndUpdatesTheRequest) {
   out.config["mountpoint"] = "/srv/other";
   out = ctx.run(ctx.on.config_changed(), out);
   EXPECT_THAT(fake_->calls, Contains("unmount /srv/data"));
-  EXPECT_THAT(fake_->calls, Contains("remove_mountpoint_if_empty /srv/data"));
+  EXPECT_THAT(fake_->calls, Contains("remove_created_mountpoint /srv/data"));
   EXPECT_THAT(fake_->calls, Contains("mount /srv/other remount=0"));
   EXPECT_FALSE(fake_->mounts.contains("/srv/data"));
   EXPECT_EQ(out.get_relation(1).local_app_data.at("name"), "/srv/other");
@@ -518,7 +523,7 @@ TEST_F(ClientCharmTest, LastProviderUnitDepartingUnmountsAndRemovesTheKeyFile) {
   out = ctx.run(ctx.on.relation_departed(out.get_relation(1), 0), out);
   EXPECT_THAT(fake_->calls,
               ElementsAre("unmount /srv/data", "remove_credentials " + std::string(kKeyFile),
-                          "remove_mountpoint_if_empty /srv/data"));
+                          "remove_created_mountpoint /srv/data"));
   EXPECT_TRUE(fake_->credential_files.empty());
   EXPECT_EQ(out.unit_status, ops::WaitingStatus("waiting for share data from cephfs-server-proxy"));
   EXPECT_TRUE(out.get_stored_state("charm").content["mount"].is_null());
@@ -576,9 +581,52 @@ TEST_F(ClientCharmTest, NeverRemovesAMountpointDirectoryItDidNotCreate) {
   fake_->directories.insert("/srv/data");
   auto ctx = make_context();
   State out = mounted_state(ctx);
+  EXPECT_FALSE(fake_->created_mountpoints.contains("/srv/data"));
   out = ctx.run(ctx.on.relation_broken(out.get_relation(1)), out);
-  EXPECT_FALSE(called("remove_mountpoint_if_empty /srv/data"));
   EXPECT_TRUE(fake_->directories.contains("/srv/data"));
+}
+
+TEST_F(ClientCharmTest, RecordsTheMountpointItCreatedOnTheMachineAndForgetsItOnUnmount) {
+  auto ctx = make_context();
+  State out = mounted_state(ctx);
+  EXPECT_TRUE(fake_->created_mountpoints.contains("/srv/data"));
+  EXPECT_FALSE(out.get_stored_state("charm").content.contains("created_mountpoint"));
+  out = ctx.run(ctx.on.relation_broken(out.get_relation(1)), out);
+  EXPECT_FALSE(fake_->directories.contains("/srv/data"));
+  EXPECT_TRUE(fake_->created_mountpoints.empty());
+}
+
+// The hook that creates and mounts the mountpoint fails afterwards (here the last status-set):
+// Juju discards its stored state and runs it again, which finds the directory present. The
+// record on the machine still says the charm created it, so unmounting removes it.
+TEST_F(ClientCharmTest, MountpointCreatedByAFailedHookIsStillRemovedOnUnmount) {
+  FaultInjector injector;
+  auto ctx = make_context(ContextOptions{.wrap_backend = injector.wrapper()});
+  State in{.config = {{"mountpoint", "/srv/data"}},
+           .relations = {share_relation()},
+           .secrets = {credentials()}};
+  const FakeState before = *fake_;
+  ctx.run(ctx.on.relation_changed(in.get_relation(1), 0), in);
+  const std::vector<std::string> tools = injector.tools();
+  const auto last_status = std::find(tools.rbegin(), tools.rend(), "status-set");
+  ASSERT_NE(last_status, tools.rend());
+  const int call = static_cast<int>(tools.rend() - last_status);
+
+  for (const FaultKind kind : {FaultKind::kExitNonZero, FaultKind::kTimeout}) {
+    SCOPED_TRACE(std::string(to_string(kind)));
+    *fake_ = before;
+    injector.arm(call, kind);
+    EXPECT_THROW(ctx.run(ctx.on.relation_changed(in.get_relation(1), 0), in), UncaughtCharmError);
+    injector.disarm();
+    ASSERT_TRUE(fake_->mounts.contains("/srv/data"));  // the failed hook did mount
+
+    State out = ctx.run(ctx.on.relation_changed(in.get_relation(1), 0), in);  // Juju's retry
+    EXPECT_EQ(out.unit_status, ops::ActiveStatus("mounted ceph-fs:/ at /srv/data"));
+    out = ctx.run(ctx.on.relation_broken(out.get_relation(1)), out);
+    EXPECT_TRUE(fake_->mounts.empty());
+    EXPECT_FALSE(fake_->directories.contains("/srv/data")) << "left the directory it created";
+    EXPECT_TRUE(fake_->created_mountpoints.empty());
+  }
 }
 
 TEST_F(ClientCharmTest, KeepsANonEmptyMountpointDirectory) {
@@ -748,6 +796,52 @@ TEST_F(ClientCharmOnAMachineWithoutSystemd, RotatedKeyUnmountsAndMountsAgain) {
   std::stringstream rest;
   rest << fstab.rdbuf();
   EXPECT_EQ(rest.str(), "");
+}
+
+TEST_F(ClientCharmOnAMachineWithoutSystemd, ADirectoryCreatedByAFailedHookIsRemovedOnUnmount) {
+  FaultInjector injector;
+  auto ctx = Context<ClientCharm>::from_charm_dir(
+      CLIENT_CHARM_DIR, ContextOptions{.wrap_backend = injector.wrapper()},
+      [this](ops::Framework& framework) {
+        auto run = [this](const std::vector<std::string>& argv,
+                          std::chrono::seconds /*timeout*/) -> ops::Status {
+          if (argv[0] == "ceph-fuse") {
+            write_mountinfo("90 1 0:60 / " + argv.back() + " rw - fuse.ceph-fuse ceph-fuse rw\n");
+          } else if (argv[0] == "umount") {
+            write_mountinfo("");
+          }
+          return {};
+        };
+        return std::make_unique<ClientCharm>(framework,
+                                             std::make_unique<SystemMountManager>(root_, run));
+      });
+  State in{.config = {{"mountpoint", "/srv/data"}},
+           .relations = {share_relation()},
+           .secrets = {credentials()}};
+  // A fault-free run finds the last status-set ("mounted ..."), which then fails after the
+  // directory was created and mounted.
+  State done = ctx.run(ctx.on.relation_changed(in.get_relation(1), 0), in);
+  const std::vector<std::string> tools = injector.tools();
+  const auto last_status = std::find(tools.rbegin(), tools.rend(), "status-set");
+  ASSERT_NE(last_status, tools.rend());
+  const int call = static_cast<int>(tools.rend() - last_status);
+  ctx.run(ctx.on.relation_broken(done.get_relation(1)), done);
+  ASSERT_FALSE(std::filesystem::exists(root_ / "srv/data"));
+
+  injector.arm(call, FaultKind::kExitNonZero);
+  EXPECT_THROW(ctx.run(ctx.on.relation_changed(in.get_relation(1), 0), in), UncaughtCharmError);
+  injector.disarm();
+  ASSERT_TRUE(std::filesystem::is_directory(root_ / "srv/data"));
+  const auto marker = root_ / "etc/ceph/cephfs-client/srv-data.created-mountpoint";
+  ASSERT_TRUE(std::filesystem::exists(marker));
+  EXPECT_EQ(std::filesystem::status(marker).permissions(),
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+
+  State out = ctx.run(ctx.on.relation_changed(in.get_relation(1), 0), in);  // Juju's retry
+  EXPECT_EQ(out.unit_status, ops::ActiveStatus("mounted ceph-fs:/ at /srv/data"));
+  out = ctx.run(ctx.on.relation_broken(out.get_relation(1)), out);
+  EXPECT_FALSE(std::filesystem::exists(root_ / "srv/data"));
+  EXPECT_FALSE(std::filesystem::exists(marker));
 }
 
 TEST_F(ClientCharmOnAMachineWithoutSystemd, AutoUsesTheKernelClientWhenTheKernelKnowsCeph) {

@@ -29,6 +29,9 @@ struct FakeState {
   std::map<std::string, MountedFilesystem> foreign_mounts;  // mounted by someone else
   std::set<std::string> directories;
   std::set<std::string> non_empty_directories;
+  // The machine's record of the directories the charm created (SystemMountManager's marker
+  // files): it survives a failed hook, as files do.
+  std::set<std::string> created_mountpoints;
   // Failure injection: the named step returns kIoError with this text.
   std::map<std::string, std::string> failures;
   // What was called, e.g. "mount /srv/data remount=0", "unmount /srv/data".
@@ -63,11 +66,19 @@ class FakeMountManager : public MountManager {
   }
   ops::Result<bool> create_mountpoint(const std::string& mountpoint) override {
     state_->calls.push_back("create_mountpoint " + mountpoint);
-    return state_->directories.insert(mountpoint).second;
+    if (auto f = fail("create_mountpoint")) return *f;
+    if (state_->directories.contains(mountpoint)) {
+      return state_->created_mountpoints.contains(mountpoint);
+    }
+    state_->created_mountpoints.insert(mountpoint);  // the record first, as on a real machine
+    state_->directories.insert(mountpoint);
+    return true;
   }
-  ops::Status remove_mountpoint_if_empty(const std::string& mountpoint) override {
-    state_->calls.push_back("remove_mountpoint_if_empty " + mountpoint);
+  ops::Status remove_created_mountpoint(const std::string& mountpoint) override {
+    state_->calls.push_back("remove_created_mountpoint " + mountpoint);
+    if (!state_->created_mountpoints.contains(mountpoint)) return {};
     if (!state_->non_empty_directories.contains(mountpoint)) state_->directories.erase(mountpoint);
+    state_->created_mountpoints.erase(mountpoint);
     return {};
   }
   ops::Status mount(const MountPlan& plan, bool remount) override {

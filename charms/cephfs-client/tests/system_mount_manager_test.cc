@@ -208,16 +208,73 @@ TEST_F(SystemMountManagerTest, FindsTheTopmostMountAndUnescapesPaths) {
   EXPECT_FALSE(m.find_mount("/srv/other")->has_value());
 }
 
-TEST_F(SystemMountManagerTest, RemovesOnlyAnEmptyMountpointDirectory) {
+TEST_F(SystemMountManagerTest, RemovesOnlyAnEmptyMountpointDirectoryItCreated) {
   auto m = manager();
   EXPECT_TRUE(*m.create_mountpoint("/srv/data"));
-  EXPECT_FALSE(*m.create_mountpoint("/srv/data"));
   std::ofstream(root_ / "srv/data/precious") << "data";
-  ASSERT_TRUE(m.remove_mountpoint_if_empty("/srv/data").ok());
+  ASSERT_TRUE(m.remove_created_mountpoint("/srv/data").ok());
   EXPECT_EQ(read(root_ / "srv/data/precious"), "data");
+  // Kept because it holds files: no longer the charm's to remove, even once empty.
   fs::remove(root_ / "srv/data/precious");
-  ASSERT_TRUE(m.remove_mountpoint_if_empty("/srv/data").ok());
+  ASSERT_TRUE(m.remove_created_mountpoint("/srv/data").ok());
+  EXPECT_TRUE(fs::is_directory(root_ / "srv/data"));
+
+  fs::remove(root_ / "srv/data");
+  EXPECT_TRUE(*m.create_mountpoint("/srv/data"));
+  ASSERT_TRUE(m.remove_created_mountpoint("/srv/data").ok());
   EXPECT_FALSE(fs::exists(root_ / "srv/data"));
+  EXPECT_TRUE(fs::is_directory(root_ / "srv"));  // parents stay
+}
+
+TEST_F(SystemMountManagerTest, NeverRemovesAMountpointDirectoryItFound) {
+  fs::create_directories(root_ / "srv/data");
+  auto m = manager();
+  EXPECT_FALSE(*m.create_mountpoint("/srv/data"));
+  EXPECT_FALSE(fs::exists(root_ / created_mountpoint_marker("/srv/data").substr(1)));
+  ASSERT_TRUE(m.remove_created_mountpoint("/srv/data").ok());
+  EXPECT_TRUE(fs::is_directory(root_ / "srv/data"));
+}
+
+// Whether the charm created the directory is kept on the machine, so it survives a failed hook
+// (whose stored state Juju discards): a later create_mountpoint, from a new manager as in the
+// next hook, still answers true, and the directory is removed on unmount.
+TEST_F(SystemMountManagerTest, TheCreatedRecordIsARootOnlyFileThatOutlivesTheHook) {
+  EXPECT_EQ(created_mountpoint_marker("/srv/my-data"),
+            "/etc/ceph/cephfs-client/srv-my\\x2ddata.created-mountpoint");
+  EXPECT_TRUE(*manager().create_mountpoint("/srv/my-data"));
+  const fs::path marker = root_ / "etc/ceph/cephfs-client/srv-my\\x2ddata.created-mountpoint";
+  ASSERT_TRUE(fs::is_regular_file(marker));
+  EXPECT_EQ(mode_of(marker), 0600U);
+  EXPECT_EQ(mode_of(root_ / "etc/ceph/cephfs-client"), 0700U);
+  EXPECT_EQ(read(marker), "/srv/my-data\n");
+  EXPECT_FALSE(fs::exists(marker.string() + ".tmp"));
+
+  EXPECT_TRUE(*manager().create_mountpoint("/srv/my-data"));  // the retry of a failed hook
+  ASSERT_TRUE(manager().remove_created_mountpoint("/srv/my-data").ok());
+  EXPECT_FALSE(fs::exists(root_ / "srv/my-data"));
+  EXPECT_FALSE(fs::exists(marker));
+  EXPECT_TRUE(manager().remove_created_mountpoint("/srv/my-data").ok());  // again: nothing to do
+}
+
+// A marker naming another mountpoint (a name that escapes alike) is not this one's record.
+TEST_F(SystemMountManagerTest, AMarkerForAnotherMountpointIsNotARecord) {
+  fs::create_directories(root_ / "srv/data");
+  fs::create_directories(root_ / "etc/ceph/cephfs-client");
+  std::ofstream(root_ / "etc/ceph/cephfs-client/srv-data.created-mountpoint") << "/srv/other\n";
+  auto m = manager();
+  EXPECT_FALSE(*m.create_mountpoint("/srv/data"));
+  ASSERT_TRUE(m.remove_created_mountpoint("/srv/data").ok());
+  EXPECT_TRUE(fs::is_directory(root_ / "srv/data"));
+}
+
+TEST_F(SystemMountManagerTest, AMountpointThatIsAFileIsAnErrorAndLeavesNoRecord) {
+  fs::create_directories(root_ / "srv");
+  std::ofstream(root_ / "srv/data") << "x";
+  auto m = manager();
+  auto created = m.create_mountpoint("/srv/data");
+  ASSERT_FALSE(created.ok());
+  EXPECT_EQ(created.error().message, "/srv/data exists and is not a directory");
+  EXPECT_FALSE(fs::exists(root_ / created_mountpoint_marker("/srv/data").substr(1)));
 }
 
 TEST_F(SystemMountManagerTest, RemoveCredentialsDeletesKeyFiles) {

@@ -30,11 +30,24 @@ std::string shares(std::size_t count) {
   return count == 1 ? "1 share" : fmt::format("{} shares", count);
 }
 
-// set_share's errors come from hook tools; keep their codes apart from Ceph's.
+// set_share's errors: kInvalidArgument when the share or key it was given is not valid (it came
+// from Ceph; a per-relation status), kRelationNotFound, or a failed hook tool, which becomes
+// kModelError so it is never mistaken for a Ceph error (raise_hook_tool_failure re-raises it).
 ops::Status publish_error(const ops::Status& status) {
   if (status || status.error().code == ops::ErrorCode::kRelationNotFound) return status;
-  return ops::Error{ops::ErrorCode::kModelError,
-                    "cannot publish the share: " + status.error().message};
+  const ops::ErrorCode code = status.error().code == ops::ErrorCode::kInvalidArgument
+                                  ? ops::ErrorCode::kInvalidArgument
+                                  : ops::ErrorCode::kModelError;
+  return ops::Error{code, "cannot publish the share: " + status.error().message};
+}
+
+// A hook tool failed while publishing (after the caller's cleanup): fail the hook, so Juju
+// discards everything it wrote and runs it again. A blocked status would leave the request
+// unanswered for good: the library has already seen it and does not ask again.
+void raise_hook_tool_failure(const ops::Status& published) {
+  if (!published && published.error().code == ops::ErrorCode::kModelError) {
+    ops::throw_error(published.error());
+  }
 }
 
 }  // namespace
@@ -236,6 +249,7 @@ ops::Status ProxyCharm::provision_new(ops::Relation& relation, const std::string
       share_.set_share(relation.id, *share_info, v0::CephFSAuthInfo{record.client_id, key->key}));
   if (!published) {
     undo(true);
+    raise_hook_tool_failure(published);
     bag.erase(record_key(relation.id));
     return published;
   }
@@ -263,8 +277,10 @@ ops::Status ProxyCharm::republish(ops::Relation& relation, const ProvisionRecord
   if (!key) return key.error();
   auto share_info = share_info_for(record.subvolume.fs_name, info->path);
   if (!share_info) return share_info.error();
-  return publish_error(
+  auto published = publish_error(
       share_.set_share(relation.id, *share_info, v0::CephFSAuthInfo{record.client_id, key->key}));
+  raise_hook_tool_failure(published);
+  return published;
 }
 
 ops::Status ProxyCharm::revoke(const ProvisionRecord& record, const ProvisioningConfig& config) {

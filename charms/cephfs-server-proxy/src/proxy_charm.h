@@ -22,7 +22,11 @@
 // clients new keys. Every leader hook reconciles: relations not provisioned yet are provisioned,
 // records of removed relations are revoked, so a Ceph outage is retried on update-status.
 // Nothing is left half-created: a subvolume or client this hook created is removed again when a
-// later step for the same relation fails. The Ceph connection is made on first use, at most once
+// later step for the same relation fails. A Ceph-side failure (quota, invalid name, caps) blocks
+// with the relation's problem and is retried by the next leader hook (update-status,
+// config-changed); a failed hook tool while publishing (secret-info-get, secret-add,
+// secret-grant, relation-set) fails the hook after that cleanup, so Juju retries it with nothing
+// of it committed. The Ceph connection is made on first use, at most once
 // per hook, with the admin key held in memory only.
 //
 // Ceph is reached through the injected CephAdminFactory (cephfs::connect_ceph_admin by default);

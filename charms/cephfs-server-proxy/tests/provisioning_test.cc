@@ -13,6 +13,7 @@
 #include "cephfs/testing/fake_ceph_admin.h"
 #include "charms/storage_libs/v0/cephfs_share_wire.h"
 #include "ops/testing/context.h"
+#include "ops/testing/fault_injecting_backend.h"
 #include "provision_record.h"
 #include "proxy_charm.h"
 
@@ -24,9 +25,12 @@ using cephfs::testing::FakeCephAdmin;
 using ops::testing::ActionFailed;
 using ops::testing::Context;
 using ops::testing::ContextOptions;
+using ops::testing::FaultInjector;
+using ops::testing::FaultKind;
 using ops::testing::Relation;
 using ops::testing::Secret;
 using ops::testing::State;
+using ops::testing::UncaughtCharmError;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -207,9 +211,10 @@ TEST_F(Provisioning, AdminSecretNotGrantedIsBlockedWithTheCommandToFixIt) {
   in.secrets.clear();
   State out = ctx.run(ctx.on.config_changed(), in);
   EXPECT_EQ(out.unit_status,
-            ops::BlockedStatus(std::string("admin-secret invalid: secret ") + kAdminSecretId +
-                               " not found or not granted to cephfs-server-proxy; run: juju grant-secret " +
-                               kAdminSecretId + " cephfs-server-proxy"));
+            ops::BlockedStatus(
+                std::string("admin-secret invalid: secret ") + kAdminSecretId +
+                " not found or not granted to cephfs-server-proxy; run: juju grant-secret " +
+                kAdminSecretId + " cephfs-server-proxy"));
   EXPECT_TRUE(connects.empty());
 }
 
@@ -496,6 +501,97 @@ TEST_F(Provisioning, PublishFailureKeepsAClientThatExistedBefore) {
   ctx.run(ctx.on.config_changed(), base_state({client_relation(3)}));
   EXPECT_TRUE(ceph.has_client(client_of(3)));
   EXPECT_TRUE(ceph.has_subvolume(subvolume_of(3)));
+}
+
+// A hook tool that fails while the share is published (the credentials secret, its grant, the
+// relation data) fails the hook after the cleanup: Juju keeps the State from before the hook and
+// runs it again, which provisions. A blocked status and exit 0 would leave the request (already
+// seen by the library) unanswered.
+TEST_F(Provisioning, HookToolFailureWhilePublishingFailsTheHookAndTheRetryProvisions) {
+  FaultInjector injector;
+  auto ctx = make_context(ContextOptions{.wrap_backend = injector.wrapper()});
+  const State in = base_state({client_relation(3)});
+  const FakeCephAdmin empty = ceph;
+  State expected = ctx.run(ctx.on.relation_changed(in.get_relation(3), 0), in);
+  ASSERT_EQ(expected.unit_status, ops::ActiveStatus("Provisioning 1 share on cephfs"));
+  const std::vector<std::string> tools = injector.tools();
+
+  int publishing_calls = 0;
+  for (std::size_t k = 1; k <= tools.size(); ++k) {
+    const std::string& tool = tools[k - 1];
+    if (tool != "secret-info-get" && tool != "secret-add" && tool != "secret-grant" &&
+        tool != "relation-set") {
+      continue;
+    }
+    ++publishing_calls;
+    SCOPED_TRACE("call " + std::to_string(k) + ": " + tool);
+    ceph = empty;
+    injector.arm(static_cast<int>(k), FaultKind::kExitNonZero);
+    EXPECT_THROW(ctx.run(ctx.on.relation_changed(in.get_relation(3), 0), in), UncaughtCharmError);
+    injector.disarm();
+    ASSERT_TRUE(injector.fired().has_value());
+    EXPECT_EQ(injector.fired()->tool, tool);
+    EXPECT_TRUE(ceph.subvolumes.empty()) << "a subvolume of the failed hook is left";
+    EXPECT_TRUE(ceph.clients.empty()) << "a client of the failed hook is left";
+
+    // Juju retries the hook from the State it kept.
+    State out = ctx.run(ctx.on.relation_changed(in.get_relation(3), 0), in);
+    EXPECT_EQ(out.unit_status, ops::ActiveStatus("Provisioning 1 share on cephfs"));
+    EXPECT_TRUE(ceph.has_subvolume(subvolume_of(3)));
+    ASSERT_TRUE(ceph.has_client(client_of(3)));
+    EXPECT_EQ(published_auth(out, 3).at("key"), ceph.clients.at(client_of(3)).key);
+    EXPECT_TRUE(peer_bag(out).contains("provisioned-3"));
+    expect_no_orphans(out);
+  }
+  // secret-info-get, secret-add, secret-grant, relation-set (the record, the share).
+  EXPECT_GE(publishing_calls, 5);
+}
+
+// A hook tool failing while an existing share is re-published (config-changed) fails the hook
+// too; the provisioned subvolume and client stay (they are recorded).
+TEST_F(Provisioning, HookToolFailureWhileRepublishingFailsTheHookAndKeepsTheShare) {
+  FaultInjector injector;
+  auto ctx = make_context(ContextOptions{.wrap_backend = injector.wrapper()});
+  State in = ctx.run(ctx.on.config_changed(), base_state({client_relation(3)}));
+  ASSERT_TRUE(peer_bag(in).contains("provisioned-3"));
+  // A changed key makes set_share write the secret again.
+  ASSERT_TRUE(ceph.remove_client(client_of(3)).ok());
+  State expected = ctx.run(ctx.on.config_changed(), in);
+  ASSERT_EQ(expected.unit_status, ops::ActiveStatus("Provisioning 1 share on cephfs"));
+  const std::vector<std::string> tools = injector.tools();
+  int secret_set = 0;
+  for (std::size_t k = 1; k <= tools.size(); ++k) {
+    if (tools[k - 1] != "secret-set") continue;
+    ++secret_set;
+    ASSERT_TRUE(ceph.remove_client(client_of(3)).ok());
+    injector.arm(static_cast<int>(k), FaultKind::kExitNonZero);
+    EXPECT_THROW(ctx.run(ctx.on.config_changed(), in), UncaughtCharmError);
+    injector.disarm();
+    EXPECT_TRUE(ceph.has_subvolume(subvolume_of(3)));
+    State out = ctx.run(ctx.on.config_changed(), in);
+    EXPECT_EQ(out.unit_status, ops::ActiveStatus("Provisioning 1 share on cephfs"));
+    EXPECT_EQ(published_auth(out, 3).at("key"), ceph.clients.at(client_of(3)).key);
+  }
+  EXPECT_EQ(secret_set, 1);
+}
+
+// A request that Ceph refused (quota) stays pending and is provisioned by the next leader hook:
+// config-changed as well as update-status.
+TEST_F(Provisioning, APendingRequestIsProvisionedByConfigChanged) {
+  auto ctx = make_context();
+  ceph.fail_next("create_subvolume",
+                 {ops::ErrorCode::kIoError, "'fs subvolume create' failed: Disk quota exceeded"});
+  State in = base_state({client_relation(3)});
+  State out = ctx.run(ctx.on.relation_changed(in.get_relation(3), 0), in);
+  EXPECT_EQ(out.unit_status.name, "blocked");
+  EXPECT_THAT(out.unit_status.message, HasSubstr("share for relation 3 failed:"));
+  EXPECT_FALSE(out.get_relation(3).local_app_data.contains("share_info"));
+  expect_no_orphans(out);
+
+  out = ctx.run(ctx.on.config_changed(), out);
+  EXPECT_EQ(out.unit_status, ops::ActiveStatus("Provisioning 1 share on cephfs"));
+  EXPECT_TRUE(out.get_relation(3).local_app_data.contains("share_info"));
+  EXPECT_TRUE(peer_bag(out).contains("provisioned-3"));
 }
 
 // ---- revocation --------------------------------------------------------------------------------

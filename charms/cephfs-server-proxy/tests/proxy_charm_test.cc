@@ -230,9 +230,10 @@ TEST(ProxyCharm, AuthSecretNotGrantedIsBlockedWithTheCommandToFixIt) {
   config["auth-secret"] = kUserSecretId;
   State out = ctx.run(ctx.on.config_changed(), State{.config = config, .leader = true});
   EXPECT_EQ(out.unit_status,
-            ops::BlockedStatus(std::string("auth-secret invalid: secret ") + kUserSecretId +
-                               " not found or not granted to cephfs-server-proxy; run: juju grant-secret " +
-                               kUserSecretId + " cephfs-server-proxy"));
+            ops::BlockedStatus(
+                std::string("auth-secret invalid: secret ") + kUserSecretId +
+                " not found or not granted to cephfs-server-proxy; run: juju grant-secret " +
+                kUserSecretId + " cephfs-server-proxy"));
 }
 
 TEST(ProxyCharm, AuthSecretWithWrongContentIsBlocked) {

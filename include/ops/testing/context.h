@@ -28,7 +28,8 @@
 // Errors: a charm exception becomes UncaughtCharmError (original type name and message, and the
 // original exception for rethrowing); action-fail becomes ActionFailed (with the output state).
 // The side records (juju_log, status histories, tool_calls, ...) describe the last run only and
-// are kept when run() throws.
+// are kept when run() throws. A run that throws UncaughtCharmError commits nothing, as Juju
+// discards a failed hook's relation-set and secret writes: the input State is still the model's.
 //
 // A Context can run any number of events; each run is independent (chain runs by passing the
 // output state of one as the input of the next). Not thread-safe.
@@ -197,6 +198,11 @@ struct ContextOptions {
   // instead of the Harness/Scenario model; and skip revisions for identical content (Juju 3.6).
   bool juju_revision_reporting = false;
   bool secret_set_skips_identical_content = false;
+  // Called once per run with that run's InMemoryBackend; the charm then talks to the returned
+  // backend, which must forward to it (e.g. FaultInjector::wrapper() in
+  // fault_injecting_backend.h). The records (tool_calls, juju_log, ...) and the output State stay
+  // the InMemoryBackend's. Empty: the charm talks to the InMemoryBackend directly.
+  std::function<std::unique_ptr<ops::Backend>(ops::Backend& in_memory)> wrap_backend{};
 };
 
 // The non-template core of Context<Charm>; usable directly with any factory.

@@ -612,10 +612,15 @@ State ContextBase::run_with(const Event& event, const State& state,
     });
   };
 
-  ScopedBackendLogSink sink(backend, context.debug);
+  std::unique_ptr<ops::Backend> wrapped =
+      options_.wrap_backend ? options_.wrap_backend(backend) : nullptr;
+  ops::Backend& charm_backend = wrapped ? *wrapped : backend;
+
+  ScopedBackendLogSink sink(charm_backend, context.debug);
   ops::DispatchResult result;
   try {
-    result = ops::run_dispatch(context, backend, meta_, to_document(state), factory, on_framework);
+    result =
+        ops::run_dispatch(context, charm_backend, meta_, to_document(state), factory, on_framework);
   } catch (const std::exception& e) {
     collect();
     throw UncaughtCharmError(demangle(typeid(e).name()), e.what(), std::current_exception());
