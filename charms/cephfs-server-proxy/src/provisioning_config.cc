@@ -183,10 +183,11 @@ ops::Result<AdminCredentials> admin_credentials_from_secret(const ops::SecretCon
   if (key == content.end()) {
     return invalid("the secret has no `key` (juju add-secret ceph-admin key=<cephx key>)");
   }
-  if (auto valid = cephx::validate_cephx_key(key->second); !valid) {
+  const std::string_view key_text = cephx::without_line_end(key->second);
+  if (auto valid = cephx::validate_cephx_key(key_text); !valid) {
     return invalid("key: " + valid.error().message);
   }
-  out.key = key->second;
+  out.key = std::string(key_text);
   if (auto entity = content.find("entity"); entity != content.end()) {
     std::string_view id = entity->second;
     if (!id.starts_with("client.") || !cephfs::validate_client_id(id.substr(7))) {

@@ -159,6 +159,7 @@ ops::Result<CephFSAuthInfo> auth_info_from_secret(const ops::SecretContent& cont
                       "auth-secret invalid: the secret must hold exactly the keys username and "
                       "key (juju add-secret <name> username=<cephx user> key=<cephx key>)"};
   }
+  auth->key = std::string(cephx::without_line_end(auth->key));
   if (auto problem = credentials_problem(*auth); !problem.empty()) {
     return ops::Error{ops::ErrorCode::kInvalidArgument, "auth-secret invalid: " + problem};
   }

@@ -101,6 +101,9 @@ TEST(ProvisioningConfig, EmptyGroupIsCephsDefaultGroup) {
 
 TEST(AdminCredentials, KeyAndOptionalEntity) {
   auto plain = admin_credentials_from_secret({{"key", kAdminKey}});
+  auto from_file = admin_credentials_from_secret({{"key", std::string(kAdminKey) + "\n"}});
+  ASSERT_TRUE(from_file.ok());
+  EXPECT_EQ(from_file->key, kAdminKey);
   ASSERT_TRUE(plain.ok());
   EXPECT_EQ(plain->entity, "client.admin");
   EXPECT_EQ(plain->key, kAdminKey);

@@ -78,6 +78,10 @@ TEST(ProxyConfig, NeverShowsTheAuthInfoValue) {
 
 TEST(ProxyConfig, SecretContentMustBeUsernameAndKey) {
   EXPECT_TRUE(auth_info_from_secret({{"username", "u"}, {"key", kKey}}).ok());
+  // A secret made from a key file (key#file=...) that ends with a newline.
+  auto from_file = auth_info_from_secret({{"username", "u"}, {"key", std::string(kKey) + "\n"}});
+  ASSERT_TRUE(from_file.ok());
+  EXPECT_EQ(from_file->key, kKey);
   EXPECT_EQ(auth_info_from_secret({{"user", "u"}, {"key", kKey}}).error().message,
             "auth-secret invalid: the secret must hold exactly the keys username and key (juju "
             "add-secret <name> username=<cephx user> key=<cephx key>)");

@@ -85,4 +85,10 @@ ops::Status validate_cephx_key(std::string_view key) {
   return {};
 }
 
+std::string_view without_line_end(std::string_view key) {
+  if (key.ends_with("\r\n")) return key.substr(0, key.size() - 2);
+  if (key.ends_with('\n')) return key.substr(0, key.size() - 1);
+  return key;
+}
+
 }  // namespace cephx

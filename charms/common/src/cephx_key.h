@@ -28,4 +28,9 @@ inline constexpr std::size_t kCephxKeyLength = 40;
 // kInvalidArgument with a message such as "the key is 24 characters long; a cephx key is 40".
 ops::Status validate_cephx_key(std::string_view key);
 
+// `key` without one trailing "\n" or "\r\n": what a secret made from a file
+// (`juju add-secret name key#file=/path`) holds when the file ends with a newline, as files
+// written by editors and `echo` do. Nothing else is changed.
+std::string_view without_line_end(std::string_view key);
+
 }  // namespace cephx

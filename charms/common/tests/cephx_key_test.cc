@@ -11,6 +11,15 @@ constexpr std::string_view kKey = "AQAPdQldX264KBAAOyaxen/y0XBl1qxlGPTabw==";
 
 TEST(CephxKey, AcceptsAKeyAsCephPrintsIt) { EXPECT_TRUE(validate_cephx_key(kKey).ok()); }
 
+TEST(CephxKey, WithoutLineEndDropsOneTrailingNewlineOnly) {
+  const std::string key(kKey);
+  EXPECT_EQ(without_line_end(key + "\n"), kKey);
+  EXPECT_EQ(without_line_end(key + "\r\n"), kKey);
+  EXPECT_EQ(without_line_end(kKey), kKey);
+  EXPECT_EQ(without_line_end(key + "\n\n"), key + "\n");
+  EXPECT_FALSE(validate_cephx_key(without_line_end(" " + key + "\n")).ok());
+}
+
 TEST(CephxKey, RejectsARaw16ByteSecretWithoutHeader) {
   auto status = validate_cephx_key("R//appdqz4NP4Bxcc5XWrg==");
   ASSERT_FALSE(status.ok());
