@@ -78,7 +78,10 @@ void fuzz_cache(std::string_view input) {
   auto encoded = encode_cache(*cache);
   check(encoded.ok());
   auto again = decode_cache(*encoded);
-  check(again.ok() && *again == *cache);
+  // encode_cache leaves out a `cache` key (the protocol's own key), so that is all that differs.
+  auto expected = *cache;
+  expected.erase(std::string(kCacheKey));
+  check(again.ok() && *again == expected);
   const CacheDiff diff = diff_cache(*cache, *again);
   check(diff.added.empty() && diff.changed.empty());
   check(diff.deleted.size() == (cache->contains(std::string(kCacheKey)) ? 1u : 0u));

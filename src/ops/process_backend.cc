@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "backend_errors.h"
+#include "tool_output.h"
 
 namespace ops {
 namespace {
@@ -220,13 +221,16 @@ int to_exit_code(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 
 // Error messages here name the tool and what was expected, never the output itself: secret-get
 // prints secret content, and nlohmann's parse errors quote the text around the fault.
 
-Result<json> parse_json(std::string_view tool, const std::string& out) {
+Result<json> parse_json(std::string_view tool, std::string_view out) {
   try {
     return json::parse(out);
   } catch (const json::parse_error& e) {
     return internal::invalid_output(
         tool, fmt::format("output that is not valid JSON ({} bytes, parse error at byte {})",
                           out.size(), e.byte));
+  } catch (const json::out_of_range&) {  // a number beyond double, e.g. 1e999
+    return internal::invalid_output(
+        tool, fmt::format("JSON with a number out of range ({} bytes)", out.size()));
   }
 }
 
@@ -442,6 +446,189 @@ Result<std::string> run_tool(const std::vector<std::string>& argv, const std::st
 
 }  // namespace
 
+// --- tool outputs (tool_output.h) ---------------------------------------------------------------
+
+namespace internal {
+
+Result<std::vector<int>> parse_relation_ids(std::string_view out) {
+  constexpr std::string_view kTool = "relation-ids";
+  auto parsed = parse_json(kTool, out);
+  if (!parsed) return parsed.error();
+  auto names = string_list(kTool, *parsed);
+  if (!names) return names.error();
+
+  std::vector<int> ids;
+  ids.reserve(names->size());
+  for (const auto& name : *names) {
+    // "<endpoint>:<id>"; ops keeps the integer after the last ':'.
+    const auto colon = name.rfind(':');
+    const std::string_view digits = colon == std::string::npos
+                                        ? std::string_view(name)
+                                        : std::string_view(name).substr(colon + 1);
+    int id = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
+    if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty()) {
+      return internal::invalid_output(
+          kTool, fmt::format("relation id \"{}\", expected <endpoint>:<number>", name));
+    }
+    ids.push_back(id);
+  }
+  return ids;
+}
+
+Result<std::vector<std::string>> parse_relation_list(std::string_view out) {
+  constexpr std::string_view kTool = "relation-list";
+  auto parsed = parse_json(kTool, out);
+  if (!parsed) return parsed.error();
+  return string_list(kTool, *parsed);
+}
+
+Result<std::string> parse_relation_remote_app(std::string_view out) {
+  constexpr std::string_view kTool = "relation-list";
+  auto parsed = parse_json(kTool, out);
+  if (!parsed) return parsed.error();
+  if (!parsed->is_string()) {
+    return internal::invalid_output(kTool, "an application name that is not a JSON string");
+  }
+  return parsed->get<std::string>();
+}
+
+Result<Bag> parse_relation_get(std::string_view out) {
+  constexpr std::string_view kTool = "relation-get";
+  auto parsed = parse_json(kTool, out);
+  if (!parsed) return parsed.error();
+  return string_map(kTool, *parsed, /*null_is_empty=*/true);
+}
+
+Result<bool> parse_is_leader(std::string_view out) {
+  constexpr std::string_view kTool = "is-leader";
+  auto parsed = parse_json(kTool, out);
+  if (!parsed) return parsed.error();
+  if (!parsed->is_boolean()) return internal::invalid_output(kTool, "JSON that is not true/false");
+  return parsed->get<bool>();
+}
+
+Result<nlohmann::json> parse_config_get(std::string_view out) {
+  constexpr std::string_view kTool = "config-get";
+  auto parsed = parse_json(kTool, out);
+  if (!parsed) return parsed.error();
+  return object_or_empty(kTool, *parsed);
+}
+
+Result<StatusInfo> parse_status_get(std::string_view out, bool is_app) {
+  constexpr std::string_view kTool = "status-get";
+  auto parsed = parse_json(kTool, out);
+  if (!parsed) return parsed.error();
+
+  // Unit: {"status","message","status-data"}; app: {"application-status":{...},"units":{...}}.
+  const json* entity = &*parsed;
+  if (is_app) {
+    if (!parsed->is_object() || !parsed->contains("application-status")) {
+      return internal::invalid_output(kTool, "JSON without \"application-status\"");
+    }
+    entity = &(*parsed)["application-status"];
+  }
+  if (!entity->is_object())
+    return internal::invalid_output(kTool, "a status that is not an object");
+  auto status = optional_string(kTool, *entity, "status");
+  if (!status) return status.error();
+  if (!status->has_value()) return internal::invalid_output(kTool, "a status without \"status\"");
+  auto message = optional_string(kTool, *entity, "message");
+  if (!message) return message.error();
+  return StatusInfo{std::move(**status), message->value_or("")};
+}
+
+Result<nlohmann::json> parse_action_get(std::string_view out) {
+  constexpr std::string_view kTool = "action-get";
+  auto parsed = parse_json(kTool, out);
+  if (!parsed) return parsed.error();
+  return object_or_empty(kTool, *parsed);
+}
+
+Result<std::string> parse_secret_add(std::string_view out) {
+  constexpr std::string_view kTool = "secret-add";
+  const std::string_view id = trim(out);
+  if (id.empty()) return internal::invalid_output(kTool, "no secret id");
+  return std::string(id);
+}
+
+Result<SecretContent> parse_secret_get(std::string_view out) {
+  constexpr std::string_view kTool = "secret-get";
+  auto parsed = parse_json(kTool, out);
+  if (!parsed) return parsed.error();
+  return string_map(kTool, *parsed, /*null_is_empty=*/false);
+}
+
+Result<SecretInfo> parse_secret_info_get(std::string_view out,
+                                         const std::optional<std::string>& id) {
+  constexpr std::string_view kTool = "secret-info-get";
+  auto parsed = parse_json(kTool, out);
+  if (!parsed) return parsed.error();
+  if (!parsed->is_object() || parsed->empty()) {
+    return internal::invalid_output(kTool, "JSON that is not an object keyed by secret id");
+  }
+
+  auto entry = parsed->begin();
+  if (parsed->size() > 1) {
+    entry = id ? parsed->find(std::string(unique_identifier(*id))) : parsed->end();
+    if (entry == parsed->end()) {
+      return internal::invalid_output(
+          kTool, fmt::format("{} secrets where one was expected", parsed->size()));
+    }
+  }
+  const std::string& key = entry.key();
+  const json& fields = entry.value();
+  if (!fields.is_object())
+    return internal::invalid_output(kTool, "secret info that is not an object");
+
+  SecretInfo info;
+  if (id && unique_identifier(*id) == unique_identifier(key)) {
+    info.id = *id;
+  } else if (key.starts_with("secret:")) {
+    info.id = key;
+  } else {
+    info.id = "secret:" + key;
+  }
+  if (const auto revision = fields.find("revision"); revision != fields.end()) {
+    if (!revision->is_number_integer()) {
+      return internal::invalid_output(kTool, "a \"revision\" that is not an integer");
+    }
+    info.revision = revision->get<int>();
+  }
+  const std::pair<std::string_view, std::optional<std::string>*> optionals[] = {
+      {"label", &info.label},
+      {"description", &info.description},
+      {"rotation", &info.rotation},
+      {"expiry", &info.expiry},
+      {"rotates", &info.rotates}};
+  for (const auto& [name, field] : optionals) {
+    auto value = optional_string(kTool, fields, name);
+    if (!value) return value.error();
+    *field = std::move(*value);
+  }
+  auto owner = optional_string(kTool, fields, "owner");
+  if (!owner) return owner.error();
+  info.owner = owner->value_or("");
+  return info;
+}
+
+Result<std::vector<std::string>> parse_secret_ids(std::string_view out) {
+  constexpr std::string_view kTool = "secret-ids";
+  auto parsed = parse_json(kTool, out);
+  if (!parsed) return parsed.error();
+  return string_list(kTool, *parsed);
+}
+
+Result<nlohmann::json> parse_network_get(std::string_view out) {
+  constexpr std::string_view kTool = "network-get";
+  auto parsed = parse_json(kTool, out);
+  if (!parsed) return parsed.error();
+  if (!parsed->is_object()) return internal::invalid_output(kTool, "JSON that is not an object");
+  return std::move(*parsed);
+}
+
+}  // namespace internal
+
 // --- run_process ------------------------------------------------------------------------------
 // A timeout is not an error here: the output so far comes back with timed_out set (exit_code -1),
 // and ProcessBackend turns it into kTimeout. Errors are kInvalidArgument (empty argv),
@@ -580,49 +767,21 @@ Result<std::vector<int>> ProcessBackend::relation_ids(std::string_view endpoint)
   constexpr std::string_view kTool = "relation-ids";
   auto out = run({std::string(kTool), std::string(endpoint), "--format=json"});
   if (!out) return out.error();
-  auto parsed = parse_json(kTool, *out);
-  if (!parsed) return parsed.error();
-  auto names = string_list(kTool, *parsed);
-  if (!names) return names.error();
-
-  std::vector<int> ids;
-  ids.reserve(names->size());
-  for (const auto& name : *names) {
-    // "<endpoint>:<id>"; ops keeps the integer after the last ':'.
-    const auto colon = name.rfind(':');
-    const std::string_view digits = colon == std::string::npos
-                                        ? std::string_view(name)
-                                        : std::string_view(name).substr(colon + 1);
-    int id = 0;
-    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
-    if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty()) {
-      return internal::invalid_output(
-          kTool, fmt::format("relation id \"{}\", expected <endpoint>:<number>", name));
-    }
-    ids.push_back(id);
-  }
-  return ids;
+  return internal::parse_relation_ids(*out);
 }
 
 Result<std::vector<std::string>> ProcessBackend::relation_list(std::string_view endpoint, int id) {
   constexpr std::string_view kTool = "relation-list";
   auto out = run({std::string(kTool), "--format=json", "-r", relation_arg(endpoint, id)});
   if (!out) return out.error();
-  auto parsed = parse_json(kTool, *out);
-  if (!parsed) return parsed.error();
-  return string_list(kTool, *parsed);
+  return internal::parse_relation_list(*out);
 }
 
 Result<std::string> ProcessBackend::relation_remote_app(std::string_view endpoint, int id) {
   constexpr std::string_view kTool = "relation-list";
   auto out = run({std::string(kTool), "--format=json", "--app", "-r", relation_arg(endpoint, id)});
   if (!out) return out.error();
-  auto parsed = parse_json(kTool, *out);
-  if (!parsed) return parsed.error();
-  if (!parsed->is_string()) {
-    return internal::invalid_output(kTool, "an application name that is not a JSON string");
-  }
-  return parsed->get<std::string>();
+  return internal::parse_relation_remote_app(*out);
 }
 
 Result<Bag> ProcessBackend::relation_get(std::string_view endpoint, int id, std::string_view member,
@@ -635,9 +794,7 @@ Result<Bag> ProcessBackend::relation_get(std::string_view endpoint, int id, std:
   argv.emplace_back(member);
   auto out = run(argv);
   if (!out) return out.error();
-  auto parsed = parse_json(kTool, *out);
-  if (!parsed) return parsed.error();
-  return string_map(kTool, *parsed, /*null_is_empty=*/true);
+  return internal::parse_relation_get(*out);
 }
 
 Status ProcessBackend::relation_set(std::string_view endpoint, int id, const Bag& data,
@@ -663,19 +820,14 @@ Result<bool> ProcessBackend::is_leader() {
   constexpr std::string_view kTool = "is-leader";
   auto out = run({std::string(kTool), "--format=json"});
   if (!out) return out.error();
-  auto parsed = parse_json(kTool, *out);
-  if (!parsed) return parsed.error();
-  if (!parsed->is_boolean()) return internal::invalid_output(kTool, "JSON that is not true/false");
-  return parsed->get<bool>();
+  return internal::parse_is_leader(*out);
 }
 
 Result<nlohmann::json> ProcessBackend::config_get() {
   constexpr std::string_view kTool = "config-get";
   auto out = run({std::string(kTool), "--format=json"});
   if (!out) return out.error();
-  auto parsed = parse_json(kTool, *out);
-  if (!parsed) return parsed.error();
-  return object_or_empty(kTool, *parsed);
+  return internal::parse_config_get(*out);
 }
 
 Result<StatusInfo> ProcessBackend::status_get(bool is_app) {
@@ -683,25 +835,7 @@ Result<StatusInfo> ProcessBackend::status_get(bool is_app) {
   auto out = run({std::string(kTool), "--include-data", "--format=json",
                   is_app ? "--application=true" : "--application=false"});
   if (!out) return out.error();
-  auto parsed = parse_json(kTool, *out);
-  if (!parsed) return parsed.error();
-
-  // Unit: {"status","message","status-data"}; app: {"application-status":{...},"units":{...}}.
-  const json* entity = &*parsed;
-  if (is_app) {
-    if (!parsed->is_object() || !parsed->contains("application-status")) {
-      return internal::invalid_output(kTool, "JSON without \"application-status\"");
-    }
-    entity = &(*parsed)["application-status"];
-  }
-  if (!entity->is_object())
-    return internal::invalid_output(kTool, "a status that is not an object");
-  auto status = optional_string(kTool, *entity, "status");
-  if (!status) return status.error();
-  if (!status->has_value()) return internal::invalid_output(kTool, "a status without \"status\"");
-  auto message = optional_string(kTool, *entity, "message");
-  if (!message) return message.error();
-  return StatusInfo{std::move(**status), message->value_or("")};
+  return internal::parse_status_get(*out, is_app);
 }
 
 Status ProcessBackend::status_set(std::string_view status, std::string_view message, bool is_app) {
@@ -727,9 +861,7 @@ Result<nlohmann::json> ProcessBackend::action_get() {
   constexpr std::string_view kTool = "action-get";
   auto out = run({std::string(kTool), "--format=json"});
   if (!out) return out.error();
-  auto parsed = parse_json(kTool, *out);
-  if (!parsed) return parsed.error();
-  return object_or_empty(kTool, *parsed);
+  return internal::parse_action_get(*out);
 }
 
 // Nothing to set is no call at all: action-set with no arguments is an error in Juju.
@@ -768,9 +900,7 @@ Result<std::string> ProcessBackend::secret_add(const SecretContent& content,
   if (auto written = files.write(content, argv); !written) return written.error();
   auto out = run_tool(argv, "", values_of(content), timeout_, tool_time_, tool_calls_);
   if (!out) return out.error();
-  const std::string_view id = trim(*out);
-  if (id.empty()) return internal::invalid_output(kTool, "no secret id");
-  return std::string(id);
+  return internal::parse_secret_add(*out);
 }
 
 Result<SecretContent> ProcessBackend::secret_get(const std::optional<std::string>& id,
@@ -794,9 +924,7 @@ Result<SecretContent> ProcessBackend::secret_get(const std::optional<std::string
   if (peek) argv.emplace_back("--peek");
   auto out = run(argv);
   if (!out) return out.error();
-  auto parsed = parse_json(kTool, *out);
-  if (!parsed) return parsed.error();
-  return string_map(kTool, *parsed, /*null_is_empty=*/false);
+  return internal::parse_secret_get(*out);
 }
 
 // SecretInfo::id: secret-info-get keys its output by the bare xid. When the caller gave an id for
@@ -817,54 +945,7 @@ Result<SecretInfo> ProcessBackend::secret_info_get(const std::optional<std::stri
   }
   auto out = run(argv);
   if (!out) return out.error();
-  auto parsed = parse_json(kTool, *out);
-  if (!parsed) return parsed.error();
-  if (!parsed->is_object() || parsed->empty()) {
-    return internal::invalid_output(kTool, "JSON that is not an object keyed by secret id");
-  }
-
-  auto entry = parsed->begin();
-  if (parsed->size() > 1) {
-    entry = id ? parsed->find(std::string(unique_identifier(*id))) : parsed->end();
-    if (entry == parsed->end()) {
-      return internal::invalid_output(
-          kTool, fmt::format("{} secrets where one was expected", parsed->size()));
-    }
-  }
-  const std::string& key = entry.key();
-  const json& fields = entry.value();
-  if (!fields.is_object())
-    return internal::invalid_output(kTool, "secret info that is not an object");
-
-  SecretInfo info;
-  if (id && unique_identifier(*id) == unique_identifier(key)) {
-    info.id = *id;
-  } else if (key.starts_with("secret:")) {
-    info.id = key;
-  } else {
-    info.id = "secret:" + key;
-  }
-  if (const auto revision = fields.find("revision"); revision != fields.end()) {
-    if (!revision->is_number_integer()) {
-      return internal::invalid_output(kTool, "a \"revision\" that is not an integer");
-    }
-    info.revision = revision->get<int>();
-  }
-  const std::pair<std::string_view, std::optional<std::string>*> optionals[] = {
-      {"label", &info.label},
-      {"description", &info.description},
-      {"rotation", &info.rotation},
-      {"expiry", &info.expiry},
-      {"rotates", &info.rotates}};
-  for (const auto& [name, field] : optionals) {
-    auto value = optional_string(kTool, fields, name);
-    if (!value) return value.error();
-    *field = std::move(*value);
-  }
-  auto owner = optional_string(kTool, fields, "owner");
-  if (!owner) return owner.error();
-  info.owner = owner->value_or("");
-  return info;
+  return internal::parse_secret_info_get(*out, id);
 }
 
 Status ProcessBackend::secret_set(std::string_view id, const std::optional<SecretContent>& content,
@@ -927,9 +1008,7 @@ Result<std::vector<std::string>> ProcessBackend::secret_ids() {
   constexpr std::string_view kTool = "secret-ids";
   auto out = run({std::string(kTool), "--format=json"});
   if (!out) return out.error();
-  auto parsed = parse_json(kTool, *out);
-  if (!parsed) return parsed.error();
-  return string_list(kTool, *parsed);
+  return internal::parse_secret_ids(*out);
 }
 
 Result<nlohmann::json> ProcessBackend::network_get(std::string_view binding,
@@ -943,10 +1022,7 @@ Result<nlohmann::json> ProcessBackend::network_get(std::string_view binding,
   argv.emplace_back(binding);
   auto out = run(argv);
   if (!out) return out.error();
-  auto parsed = parse_json(kTool, *out);
-  if (!parsed) return parsed.error();
-  if (!parsed->is_object()) return internal::invalid_output(kTool, "JSON that is not an object");
-  return std::move(*parsed);
+  return internal::parse_network_get(*out);
 }
 
 }  // namespace ops

@@ -36,7 +36,11 @@ Result<StateDocument> StateDocument::from_json(const nlohmann::json& doc) {
     return Error{ErrorCode::kCorruptState, "state document: " + what};
   };
   if (!doc.is_object()) return bad("not a JSON object");
-  if (doc.value("format", 0) != kFormat) return bad("unknown format (expected 1)");
+  // find, not value(): value() throws on a "format" that is not a number.
+  const auto format = doc.find("format");
+  if (format == doc.end() || !format->is_number_integer() || format->get<long long>() != kFormat) {
+    return bad("unknown format (expected 1)");
+  }
   StateDocument out;
   auto count = doc.find("event_count");
   if (count == doc.end() || !count->is_number_integer()) return bad("event_count missing");

@@ -71,6 +71,17 @@ TEST_F(StateStoreTest, DocumentedFormatIsWhatIsWritten) {
   EXPECT_EQ(json["snapshots"]["charm/StoredStateData[_stored]"]["count"], 3);
 }
 
+TEST_F(StateStoreTest, AFormatThatIsNotAnIntegerIsCorruptNotACrash) {
+  // Found by fuzzing (fuzz/state_file_fuzz.cc): "format": "x" used to throw out of load().
+  for (const char* format : {R"("x")", "1.0", "null", "[1]"}) {
+    write(std::string(R"({"format": )") + format + R"(, "event_count": 0})");
+    JsonFileStateStore store(path());
+    auto doc = store.load();
+    ASSERT_FALSE(doc.ok()) << format;
+    EXPECT_EQ(doc.error().code, ErrorCode::kCorruptState) << format;
+  }
+}
+
 TEST_F(StateStoreTest, CorruptFileIsReportedWithItsPathAndLeftUntouched) {
   write("{not json");
   JsonFileStateStore store(path());
