@@ -22,7 +22,8 @@ namespace {
 constexpr const char* kGuardVariable = "OPS_CPP_DISPATCH";
 constexpr const char* kStateFile = ".ops-cpp-state.json";
 // When set, the dispatcher writes {"wall_ns", "tool_ns", "tool_calls", "exit", "maxrss_kib"} to
-// this file at the end (maxrss_kib: this process's own peak RSS, without the hook tools)
+// this file at the end (maxrss_kib: this process's own peak RSS, without the hook tools; see
+// peak_rss_kib)
 // (benchmarks use it to separate the framework's own time from the hook tools' time).
 constexpr const char* kProfileVariable = "OPS_CPP_PROFILE_FILE";
 
@@ -290,17 +291,36 @@ int dispatch_with(ProcessBackend& backend, const CharmFactory& factory) {
   return 0;
 }
 
+// Peak RSS of this process's own address space (VmHWM), in KiB. Not getrusage's ru_maxrss:
+// Linux keeps the peak of the address space replaced by execve in it, and a process spawned with
+// posix_spawn (vfork-like: the child runs in its parent's address space until exec) or fork
+// starts out with its parent's resident size, so ru_maxrss reports the spawner's size whenever
+// that is larger (a Juju agent, a benchmark, a shell). ru_maxrss is the fallback without /proc.
+long peak_rss_kib() {
+  if (std::FILE* status = std::fopen("/proc/self/status", "re")) {
+    char line[128];
+    long kib = -1;
+    while (kib < 0 && std::fgets(line, sizeof line, status) != nullptr) {
+      if (std::string_view(line).rfind("VmHWM:", 0) == 0) kib = std::strtol(line + 6, nullptr, 10);
+    }
+    std::fclose(status);
+    if (kib >= 0) return kib;
+  }
+  struct rusage usage {};
+  ::getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
 void write_profile(const char* path, std::chrono::steady_clock::time_point start,
                    const ProcessBackend& backend, int exit_code) {
   const auto wall = std::chrono::steady_clock::now() - start;
-  struct rusage usage {};
-  ::getrusage(RUSAGE_SELF, &usage);
+  const long peak_rss = peak_rss_kib();
   std::ofstream out(path, std::ios::trunc);
   out << nlohmann::json{{"wall_ns", std::chrono::nanoseconds(wall).count()},
                         {"tool_ns", backend.tool_time().count()},
                         {"tool_calls", backend.tool_calls()},
                         {"exit", exit_code},
-                        {"maxrss_kib", usage.ru_maxrss}}
+                        {"maxrss_kib", peak_rss}}
              .dump()
       << "\n";
 }

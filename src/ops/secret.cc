@@ -65,13 +65,22 @@ SecretContent Secret::peek_content() {
   return unwrap(model_.backend().secret_get(id_, label_, /*refresh=*/false, /*peek=*/true));
 }
 
-SecretInfo Secret::get_info() {
+Result<SecretInfo> Secret::lookup_info() {
   // ops never passes both: the id when it has one, else the label.
-  auto info = id_ ? unwrap(model_.backend().secret_info_get(id_, std::nullopt))
-                  : unwrap(model_.backend().secret_info_get(std::nullopt, label_));
-  if (!info.id.empty()) info.id = canonicalize_id(info.id, model_.uuid());
-  if (!id_ && !info.id.empty()) id_ = info.id;
-  return info;
+  auto result = id_ ? model_.backend().secret_info_get(id_, std::nullopt)
+                    : model_.backend().secret_info_get(std::nullopt, label_);
+  if (!result) return result;
+  if (!result->id.empty()) result->id = canonicalize_id(result->id, model_.uuid());
+  if (!id_ && !result->id.empty()) id_ = result->id;
+  return result;
+}
+
+SecretInfo Secret::get_info() { return unwrap(lookup_info()); }
+
+std::optional<SecretInfo> Secret::find_info() {
+  auto result = lookup_info();
+  if (!result && result.error().code == ErrorCode::kSecretNotFound) return std::nullopt;
+  return unwrap(std::move(result));
 }
 
 void Secret::set_content(const SecretContent& content) {

@@ -217,5 +217,28 @@ TEST(ModelSecrets, UnknownSecretIsSecretNotFoundError) {
   EXPECT_THROW(f.model.get_secret("secret:aaaaaaaaaaaaaaaaaaaa"), SecretNotFoundError);
 }
 
+TEST(ModelSecrets, FindInfoIsNulloptWhereGetInfoThrowsNotFound) {
+  Fixture f(true);
+  Secret missing(f.model, std::nullopt, "auth_info-7");
+  EXPECT_FALSE(missing.find_info().has_value());
+  EXPECT_FALSE(missing.id().has_value());
+  EXPECT_THROW(missing.get_info(), SecretNotFoundError);
+  EXPECT_EQ(f.calls("secret-info-get"), 2);
+}
+
+TEST(ModelSecrets, FindInfoOfAnOwnedSecretIsGetInfoAndLearnsTheId) {
+  Fixture f(true);
+  Secret added = f.model.app().add_secret({{"username", "u"}, {"key", "k1"}}, "auth_info");
+  Secret by_label(f.model, std::nullopt, "auth_info");
+  const auto found = by_label.find_info();
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->id, *added.id());
+  EXPECT_EQ(found->label, "auth_info");
+  EXPECT_EQ(by_label.id(), added.id());
+  const SecretInfo info = Secret(f.model, std::nullopt, "auth_info").get_info();
+  EXPECT_EQ(info.id, found->id);
+  EXPECT_EQ(info.revision, found->revision);
+}
+
 }  // namespace
 }  // namespace ops
