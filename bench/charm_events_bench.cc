@@ -69,12 +69,12 @@ struct Hook {
 };
 
 struct Scenario {
-  std::string name;
-  json world;
-  std::vector<Hook> setup;
-  Hook hook;
+  std::string name{};
+  json world{};
+  std::vector<Hook> setup{};
+  Hook hook{};
   int iterations = 60;  // before BENCH_ITERATIONS scaling
-  std::optional<int> python_calls;
+  std::optional<int> python_calls{};
   bool may_fail = false;  // action-fail or an expected blocked hook exit code
   bool talks_to_ceph = false;
 };

@@ -31,26 +31,6 @@ using ::testing::HasSubstr;
 
 constexpr auto kCommandLimit = seconds(30);
 
-std::string env(const char* name, const std::string& fallback = "") {
-  const char* value = std::getenv(name);
-  return value != nullptr ? value : fallback;
-}
-
-// The value of "<key> = <value>" in a ceph.conf or keyring file (first match).
-std::string ini_value(const std::string& path, const std::string& key) {
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto start = line.find_first_not_of(" \t");
-    if (start == std::string::npos || line.compare(start, key.size(), key) != 0) continue;
-    auto eq = line.find('=', start + key.size());
-    if (eq == std::string::npos) continue;
-    auto value = line.substr(line.find_first_not_of(" \t", eq + 1));
-    return value;
-  }
-  return "";
-}
-
 // Names no other run uses: pid + counter.
 std::string unique(const std::string& prefix) {
   static std::atomic<int> counter{0};
@@ -60,7 +40,7 @@ std::string unique(const std::string& prefix) {
 class CephAdminE2e : public ::testing::Test {
  protected:
   void SetUp() override {
-    conf_ = env("STORAGE_LIBS_CEPH_CONF");
+    conf_ = env_or("STORAGE_LIBS_CEPH_CONF");
     ASSERT_FALSE(conf_.empty())
         << "STORAGE_LIBS_CEPH_CONF is not set. The e2e tests need a running Ceph cluster: "
            "scripts/ceph-dev-cluster start /tmp/sl-ceph --second-fs cephfs2 && export "
@@ -349,7 +329,7 @@ TEST_F(CephAdminE2e, ARevokedClientLosesItsMountAndCannotMountAgainWhileOthersKe
 }
 
 TEST_F(CephAdminE2e, ASubvolumeOnTheSecondFileSystemMountsWithItsFsName) {
-  std::string second = env("STORAGE_LIBS_CEPH_SECOND_FS", "cephfs2");
+  std::string second = env_or("STORAGE_LIBS_CEPH_SECOND_FS", "cephfs2");
   auto volumes = admin_->list_volumes();
   ASSERT_TRUE(volumes.ok()) << volumes.error().message;
   ASSERT_THAT(*volumes, Contains(second))

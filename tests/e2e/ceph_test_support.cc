@@ -174,4 +174,28 @@ bool read_file(const std::string& path, std::string& content) {
   return !in.bad();
 }
 
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? value : fallback;
+}
+
+std::string read_text(const std::string& path) { return slurp(path); }
+
+std::string ini_value_in(const std::string& text, const std::string& key) {
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    const auto start = line.find_first_not_of(" \t");
+    if (start == std::string::npos || line.compare(start, key.size(), key) != 0) continue;
+    const auto eq = line.find('=', start + key.size());
+    if (eq == std::string::npos) continue;
+    const auto value = line.find_first_not_of(" \t", eq + 1);
+    return value == std::string::npos ? "" : line.substr(value);
+  }
+  return "";
+}
+
+std::string ini_value(const std::string& path, const std::string& key) {
+  return ini_value_in(slurp(path), key);
+}
+
 }  // namespace cephfs::e2e

@@ -32,6 +32,15 @@ struct RunResult {
 // Runs argv[0] (looked up on PATH) with stdin from /dev/null, kills it at `limit`.
 RunResult run(const std::vector<std::string>& argv, std::chrono::milliseconds limit);
 
+// The environment variable `name`, or `fallback` when it is unset.
+std::string env_or(const char* name, const std::string& fallback = "");
+// The whole file ("" when it cannot be read).
+std::string read_text(const std::string& path);
+// The value of the first "<key> = <value>" line of a ceph.conf or keyring text ("" if none).
+std::string ini_value_in(const std::string& text, const std::string& key);
+// ini_value_in() of the file at `path`.
+std::string ini_value(const std::string& path, const std::string& key);
+
 // Writes "[client.<id>]\n\tkey = <key>\n" to `path` with mode 0600 (created, never on argv).
 void write_keyring(const std::string& path, const std::string& client_id, const std::string& key);
 

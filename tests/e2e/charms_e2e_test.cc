@@ -40,35 +40,10 @@ using ::testing::StartsWith;
 
 constexpr auto kCommandLimit = seconds(30);
 
-std::string env(const char* name, const std::string& fallback = "") {
-  const char* value = std::getenv(name);
-  return value != nullptr ? value : fallback;
-}
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-// The value of "<key> = <value>" in a ceph.conf or keyring file (first match).
-std::string ini_value(const std::string& text, const std::string& key) {
-  std::istringstream lines(text);
-  for (std::string line; std::getline(lines, line);) {
-    const auto start = line.find_first_not_of(" \t");
-    if (start == std::string::npos || line.compare(start, key.size(), key) != 0) continue;
-    const auto eq = line.find('=', start + key.size());
-    if (eq == std::string::npos) continue;
-    return line.substr(line.find_first_not_of(" \t", eq + 1));
-  }
-  return "";
-}
-
 class CharmsE2e : public SimTest {
  protected:
   void SetUp() override {
-    conf_ = env("STORAGE_LIBS_CEPH_CONF");
+    conf_ = env_or("STORAGE_LIBS_CEPH_CONF");
     ASSERT_FALSE(conf_.empty())
         << "STORAGE_LIBS_CEPH_CONF is not set. The e2e tests need a running Ceph cluster: "
            "scripts/ceph-dev-cluster start /tmp/sl-ceph --second-fs cephfs2 && export "
@@ -81,7 +56,7 @@ class CharmsE2e : public SimTest {
     auto monitors = admin_->monitor_addresses();
     ASSERT_TRUE(monitors.ok()) << monitors.error().message;
     mon_host_ = to_mon_host(*monitors);
-    admin_keyring_ = ini_value(slurp(conf_), "keyring");
+    admin_keyring_ = ini_value(conf_, "keyring");
     ASSERT_FALSE(admin_keyring_.empty()) << "no keyring in " << conf_;
     group_ = "e2e-" + std::to_string(getpid()) + "-" + std::to_string(++counter_);
     ok({"deploy", "ubuntu", write_charm("ubuntu", "", {})});
@@ -177,12 +152,12 @@ class CharmsE2e : public SimTest {
   // A private copy of a keyring (0600) so a test can use it after the charm removed its own.
   std::string copy_keyring(const fs::path& keyring) {
     const std::string copy = dir_ + "/keyring-copy-" + std::to_string(++counter_);
-    write_keyring(copy, user_of(keyring), ini_value(slurp(keyring), "key"));
+    write_keyring(copy, user_of(keyring), ini_value(keyring, "key"));
     return copy;
   }
 
   std::string user_of(const fs::path& keyring) {
-    const std::string text = slurp(keyring);
+    const std::string text = read_text(keyring);
     const auto start = text.find("[client.");
     return start == std::string::npos ? "" : text.substr(start + 8, text.find(']') - start - 8);
   }
@@ -245,7 +220,7 @@ TEST_F(CharmsE2e, TheClientMountsItsProvisionedSubvolumeAndWritesAndReadsAFile) 
 
   const json info = mount_info("client/0");
   EXPECT_THAT(info.dump(), HasSubstr("/volumes/" + group_ + "/"));
-  EXPECT_THAT(info.dump(), Not(HasSubstr(ini_value(slurp(client_keyring("client")), "key"))));
+  EXPECT_THAT(info.dump(), Not(HasSubstr(ini_value(client_keyring("client"), "key"))));
 
   const fs::path keyring = client_keyring("client");
   ASSERT_FALSE(keyring.empty());
@@ -330,7 +305,7 @@ TEST_F(CharmsE2e, RotatingCredentialsRemountsTheClientWithTheNewKey) {
   ok({"settle"});
   ASSERT_TRUE(is_ceph_fuse_mount(mountpoint)) << unit_status("client/0");
   const fs::path keyring = client_keyring("client");
-  const std::string old_key = ini_value(slurp(keyring), "key");
+  const std::string old_key = ini_value(keyring, "key");
   const std::string old_copy = copy_keyring(keyring);
   const std::string user = user_of(keyring);
   ASSERT_TRUE(write_and_read(mountpoint, "before.txt", "before rotation\n"));
@@ -338,7 +313,7 @@ TEST_F(CharmsE2e, RotatingCredentialsRemountsTheClientWithTheNewKey) {
   ok({"run", "proxy/0", "rotate-credentials"});
   ok({"settle"});
 
-  const std::string new_key = ini_value(slurp(client_keyring("client")), "key");
+  const std::string new_key = ini_value(client_keyring("client"), "key");
   EXPECT_FALSE(new_key.empty());
   EXPECT_NE(new_key, old_key);
   ASSERT_TRUE(is_ceph_fuse_mount(mountpoint)) << unit_status("client/0");
@@ -378,7 +353,7 @@ TEST_F(CharmsE2e, TheProxyModeServesAStaticShareFromConfig) {
 }
 
 TEST_F(CharmsE2e, AShareOnTheSecondFileSystemReachesCephFuseWithItsFsName) {
-  const std::string second = env("STORAGE_LIBS_CEPH_SECOND_FS", "cephfs2");
+  const std::string second = env_or("STORAGE_LIBS_CEPH_SECOND_FS", "cephfs2");
   deploy_provisioner("proxy", second);
   const std::string mountpoint = deploy_client("client");
   relate("proxy", "client");
