@@ -103,7 +103,10 @@ CharmMetadata load_charm_metadata(const std::string& charm_dir) {
   }
   CharmMetadata out;
   out.name = meta["name"];
-  out.subordinate = meta.value("subordinate", false) == true;
+  if (meta.contains("subordinate") && !meta["subordinate"].is_boolean()) {
+    throw usage_error(fmt::format("charm {}: `subordinate` must be true or false", out.name));
+  }
+  out.subordinate = meta.value("subordinate", false);
   for (const char* role : {"provides", "requires", "peers"}) {
     if (meta.contains(role)) out.endpoints.update(endpoints_of(meta[role], role));
   }

@@ -363,6 +363,12 @@ int main(int argc, char** argv) {
   } catch (const juju_sim::SimError& error) {
     std::cerr << "ERROR " << error.what() << "\n";
     return error.exit_code();
+  } catch (const nlohmann::json::exception& error) {
+    // JSON kept in the state file (bags, config, staged writes) that does not parse or has the
+    // wrong type: the file was damaged or written by something else.
+    std::cerr << "ERROR the model state holds data juju-sim did not write (damaged state.db?): "
+              << error.what() << "\n";
+    return 2;
   } catch (const std::exception& error) {
     std::cerr << "ERROR " << error.what() << "\n";
     return 2;

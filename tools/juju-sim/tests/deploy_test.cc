@@ -1,4 +1,6 @@
 // deploy, add-unit, config, set-leader: hook order, environment and bad input.
+#include <sqlite3.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -95,6 +97,26 @@ TEST_F(Deploy, CorruptStateFileIsAUsageError) {
   CliResult result = sim({"status"});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_THAT(result.err, HasSubstr("ERROR"));
+}
+
+TEST_F(Deploy, ANonBooleanSubordinateIsRejectedClearly) {
+  CliResult result = sim({"deploy", "app", write_charm("app", "subordinate: ter\n", {})});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("`subordinate` must be true or false"));
+  EXPECT_TRUE(status()["applications"].empty());
+}
+
+TEST_F(Deploy, DamagedJsonInTheStateFileIsAClearUsageError) {
+  ok({"deploy", "app", write_charm("app", "", {})});
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((model_ + "/state.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE apps SET config = '{broken' WHERE name = 'app'", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  CliResult result = sim({"status"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("ERROR the model state holds data juju-sim did not write"));
 }
 
 TEST_F(Deploy, UnknownCommandIsAUsageError) { EXPECT_EQ(sim({"frobnicate"}).exit_code, 2); }
