@@ -42,46 +42,6 @@ constexpr const char* kAdminKey = "AQAPdQldX264KBAAOyaxen/y0XBl1qxlGPTabw==";
 constexpr const char* kMons = "127.0.0.1:6789";
 constexpr int kPeerId = 100;
 
-// Hands the charm a CephAdmin that forwards to the test's fake, so the fake outlives the hook.
-class ForwardingAdmin : public cephfs::CephAdmin {
- public:
-  explicit ForwardingAdmin(FakeCephAdmin& fake) : fake_(fake) {}
-  ops::Result<std::string> fsid() override { return fake_.fsid(); }
-  ops::Result<std::vector<cephfs::MonitorAddress>> monitor_addresses() override {
-    return fake_.monitor_addresses();
-  }
-  ops::Result<std::vector<std::string>> list_volumes() override { return fake_.list_volumes(); }
-  ops::Result<cephfs::Subvolume> create_subvolume(const cephfs::SubvolumeRequest& r) override {
-    return fake_.create_subvolume(r);
-  }
-  ops::Result<cephfs::Subvolume> subvolume_info(const cephfs::SubvolumeId& id) override {
-    return fake_.subvolume_info(id);
-  }
-  ops::Result<std::string> subvolume_path(const cephfs::SubvolumeId& id) override {
-    return fake_.subvolume_path(id);
-  }
-  ops::Status remove_subvolume(const cephfs::SubvolumeId& id) override {
-    return fake_.remove_subvolume(id);
-  }
-  ops::Result<cephfs::ClientKey> authorize_client(const cephfs::SubvolumeId& subvolume,
-                                                  const std::string& client_id,
-                                                  cephfs::Access access) override {
-    return fake_.authorize_client(subvolume, client_id, access);
-  }
-  ops::Result<cephfs::ClientKey> client_key(const std::string& client_id) override {
-    return fake_.client_key(client_id);
-  }
-  ops::Status remove_client(const std::string& client_id) override {
-    return fake_.remove_client(client_id);
-  }
-  ops::Result<int> evict_client(const std::string& client_id) override {
-    return fake_.evict_client(client_id);
-  }
-
- private:
-  FakeCephAdmin& fake_;
-};
-
 class Provisioning : public ::testing::Test {
  protected:
   Context<ProxyCharm> make_context(ContextOptions options = {}) {
@@ -93,7 +53,8 @@ class Provisioning : public ::testing::Test {
                   -> ops::Result<std::unique_ptr<cephfs::CephAdmin>> {
                 connects.push_back(options);
                 if (connect_error) return *connect_error;
-                return std::unique_ptr<cephfs::CephAdmin>(new ForwardingAdmin(ceph));
+                return std::unique_ptr<cephfs::CephAdmin>(
+                    new cephfs::testing::ForwardingCephAdmin(ceph));
               });
         });
   }

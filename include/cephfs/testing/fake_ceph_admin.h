@@ -97,4 +97,48 @@ class FakeCephAdmin : public CephAdmin {
   std::uint64_t next_key_ = 1;
 };
 
+// A CephAdmin that forwards every call to a FakeCephAdmin it does not own. Charms take a factory
+// that returns a new std::unique_ptr<CephAdmin> per hook; handing them one of these keeps the
+// fake (and its state and call log) alive across hooks:
+//   [&ceph](const ConnectOptions&) -> ops::Result<std::unique_ptr<CephAdmin>> {
+//     return std::unique_ptr<CephAdmin>(new ForwardingCephAdmin(ceph));
+//   }
+class ForwardingCephAdmin : public CephAdmin {
+ public:
+  explicit ForwardingCephAdmin(FakeCephAdmin& fake) : fake_(fake) {}
+  ops::Result<std::string> fsid() override { return fake_.fsid(); }
+  ops::Result<std::vector<MonitorAddress>> monitor_addresses() override {
+    return fake_.monitor_addresses();
+  }
+  ops::Result<std::vector<std::string>> list_volumes() override { return fake_.list_volumes(); }
+  ops::Result<Subvolume> create_subvolume(const SubvolumeRequest& request) override {
+    return fake_.create_subvolume(request);
+  }
+  ops::Result<Subvolume> subvolume_info(const SubvolumeId& id) override {
+    return fake_.subvolume_info(id);
+  }
+  ops::Result<std::string> subvolume_path(const SubvolumeId& id) override {
+    return fake_.subvolume_path(id);
+  }
+  ops::Status remove_subvolume(const SubvolumeId& id) override {
+    return fake_.remove_subvolume(id);
+  }
+  ops::Result<ClientKey> authorize_client(const SubvolumeId& subvolume,
+                                          const std::string& client_id, Access access) override {
+    return fake_.authorize_client(subvolume, client_id, access);
+  }
+  ops::Result<ClientKey> client_key(const std::string& client_id) override {
+    return fake_.client_key(client_id);
+  }
+  ops::Status remove_client(const std::string& client_id) override {
+    return fake_.remove_client(client_id);
+  }
+  ops::Result<int> evict_client(const std::string& client_id) override {
+    return fake_.evict_client(client_id);
+  }
+
+ private:
+  FakeCephAdmin& fake_;
+};
+
 }  // namespace cephfs::testing
