@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
 
 #include "charm_metadata.h"
 #include "sim_error.h"
@@ -25,16 +23,7 @@ json leader_settings(Database& db, const std::string& app) {
 
 // leader-set --file: a YAML (or JSON) map; scalars are taken as strings, null deletes.
 json settings_file(ToolContext& ctx, const std::string& path) {
-  std::string text;
-  if (path == "-") {
-    text = ctx.read_stdin();
-  } else {
-    std::ifstream file(path);
-    if (!file) throw usage_error(fmt::format("cannot read settings file \"{}\"", path));
-    std::stringstream buffer;
-    buffer << file.rdbuf();
-    text = buffer.str();
-  }
+  const std::string text = ctx.read_file_argument(path);
   json parsed;
   try {
     parsed = yaml_text_to_json(text);

@@ -5,8 +5,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "sim_error.h"
 #include "staged_ops.h"
@@ -139,18 +137,7 @@ void relation_set_tool(ToolContext& ctx, const std::vector<std::string>& argv) {
   RelationInfo relation = resolve_relation(ctx, args.value("r"));
   json changes = json::object();
   if (args.has("file")) {
-    std::string path = args.value("file");
-    std::string text;
-    if (path == "-") {
-      text = ctx.read_stdin();
-    } else {
-      std::ifstream file(path);
-      if (!file) throw usage_error(fmt::format("cannot read settings file \"{}\"", path));
-      std::stringstream buffer;
-      buffer << file.rdbuf();
-      text = buffer.str();
-    }
-    changes.update(settings_from_yaml(text));
+    changes.update(settings_from_yaml(ctx.read_file_argument(args.value("file"))));
   }
   for (const std::string& item : args.positional()) {
     auto eq = item.find('=');

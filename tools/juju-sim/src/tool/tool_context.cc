@@ -4,8 +4,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <iterator>
+#include <sstream>
 
 #include "sim_error.h"
 
@@ -20,6 +22,15 @@ const std::string& ToolContext::read_stdin() {
     done = true;
   }
   return stdin_text;
+}
+
+std::string ToolContext::read_file_argument(const std::string& path) {
+  if (path == "-") return read_stdin();
+  std::ifstream file(path);
+  if (!file) throw usage_error(fmt::format("cannot read settings file \"{}\"", path));
+  std::stringstream buffer;
+  buffer << file.rdbuf();
+  return buffer.str();
 }
 
 ToolContext load_tool_context(const std::string& tool) {

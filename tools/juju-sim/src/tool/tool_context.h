@@ -37,6 +37,9 @@ struct ToolContext {
 
   // Reads stdin once (for `--file -`).
   const std::string& read_stdin();
+  // The text a `--file PATH` argument names: stdin for "-", else the file. Throws SimError(2)
+  // `cannot read settings file "<path>"` when it cannot be opened.
+  std::string read_file_argument(const std::string& path);
 };
 
 ToolContext load_tool_context(const std::string& tool);
