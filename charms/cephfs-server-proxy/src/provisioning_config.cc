@@ -11,30 +11,18 @@
 #include "cephfs/ceph_names.h"
 #include "cephx_key.h"
 #include "charms/storage_libs/v0/cephfs_share_validation.h"
+#include "proxy_config.h"
 
 namespace cephfs_server_proxy {
 namespace {
 
 constexpr const char* kProxyOptions[] = {"fsid", "sharepoint", "auth-info", "auth-secret"};
 
-std::string option(const nlohmann::json& config, const char* name) {
-  auto it = config.find(name);
-  if (it == config.end() || !it->is_string()) return {};
-  return it->get<std::string>();
-}
-
-// A value shown in a status: printable ASCII only, at most 64 characters, quoted.
-std::string shown(std::string_view value) {
-  std::string out = "'";
-  for (char c : value.substr(0, 64)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
-  if (value.size() > 64) out += "...";
-  return out + "'";
-}
-
 }  // namespace
 
 bool is_provisioning_mode(const nlohmann::json& config) {
-  return !option(config, "admin-secret").empty() || !option(config, "admin-keyring").empty();
+  return !string_option(config, "admin-secret").empty() ||
+         !string_option(config, "admin-keyring").empty();
 }
 
 ops::Result<std::uint64_t> parse_size(std::string_view text) {
@@ -72,12 +60,12 @@ ops::Result<ProvisioningConfig> parse_provisioning_config(const nlohmann::json& 
   ProvisioningConfig out;
   std::vector<std::string> problems;
 
-  out.admin_secret_id = option(config, "admin-secret");
-  out.admin_keyring = option(config, "admin-keyring");
+  out.admin_secret_id = string_option(config, "admin-secret");
+  out.admin_keyring = string_option(config, "admin-keyring");
 
   std::vector<std::string> conflicting;
   for (const char* name : kProxyOptions) {
-    if (!option(config, name).empty()) conflicting.emplace_back(name);
+    if (!string_option(config, name).empty()) conflicting.emplace_back(name);
   }
   if (!conflicting.empty()) {
     problems.push_back(fmt::format(
@@ -100,7 +88,7 @@ ops::Result<ProvisioningConfig> parse_provisioning_config(const nlohmann::json& 
   }
 
   {
-    std::istringstream words(option(config, "monitor-hosts"));
+    std::istringstream words(string_option(config, "monitor-hosts"));
     std::vector<std::string> hosts;
     for (std::string host; words >> host;) {
       if (auto valid = charms::storage_libs::v0::validate_monitor_host(host); !valid) {
@@ -117,7 +105,7 @@ ops::Result<ProvisioningConfig> parse_provisioning_config(const nlohmann::json& 
     out.monitor_hosts = fmt::to_string(fmt::join(hosts, " "));
   }
 
-  out.filesystem = option(config, "filesystem");
+  out.filesystem = string_option(config, "filesystem");
   if (!out.filesystem.empty()) {
     if (auto valid = cephfs::validate_subvolume_name(out.filesystem); !valid) {
       problems.push_back("filesystem " + shown(out.filesystem) +
@@ -135,7 +123,7 @@ ops::Result<ProvisioningConfig> parse_provisioning_config(const nlohmann::json& 
                        "for Ceph's default group)");
   }
 
-  if (std::string size = option(config, "subvolume-size"); !size.empty()) {
+  if (std::string size = string_option(config, "subvolume-size"); !size.empty()) {
     auto bytes = parse_size(size);
     if (!bytes) {
       problems.push_back("subvolume-size " + shown(size) + " invalid: " + bytes.error().message);

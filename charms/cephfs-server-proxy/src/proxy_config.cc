@@ -15,22 +15,6 @@ namespace {
 using charms::storage_libs::v0::CephFSAuthInfo;
 using charms::storage_libs::v0::CephFSShareInfo;
 
-std::string option(const nlohmann::json& config, const char* name) {
-  auto it = config.find(name);
-  if (it == config.end() || !it->is_string()) return {};
-  return it->get<std::string>();
-}
-
-// A value shown in a status: printable ASCII only, at most 64 characters, quoted.
-std::string shown(std::string_view value) {
-  std::string out = "'";
-  for (char c : value.substr(0, 64)) {
-    out += (c >= 0x20 && c < 0x7f) ? c : '?';
-  }
-  if (value.size() > 64) out += "...";
-  return out + "'";
-}
-
 bool is_name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
          c == '.' || c == '-';
@@ -57,11 +41,11 @@ std::string credentials_problem(const CephFSAuthInfo& auth) {
 }
 
 ops::Result<ProxyConfig> parse_proxy_config(const nlohmann::json& config) {
-  const std::string fsid = option(config, "fsid");
-  const std::string sharepoint = option(config, "sharepoint");
-  const std::string monitor_hosts = option(config, "monitor-hosts");
-  const std::string auth_info = option(config, "auth-info");
-  const std::string auth_secret = option(config, "auth-secret");
+  const std::string fsid = string_option(config, "fsid");
+  const std::string sharepoint = string_option(config, "sharepoint");
+  const std::string monitor_hosts = string_option(config, "monitor-hosts");
+  const std::string auth_info = string_option(config, "auth-info");
+  const std::string auth_secret = string_option(config, "auth-secret");
 
   std::vector<std::string> missing;
   if (fsid.empty()) missing.emplace_back("fsid");
@@ -164,6 +148,19 @@ ops::Result<CephFSAuthInfo> auth_info_from_secret(const ops::SecretContent& cont
     return ops::Error{ops::ErrorCode::kInvalidArgument, "auth-secret invalid: " + problem};
   }
   return std::move(*auth);
+}
+
+std::string string_option(const nlohmann::json& config, const char* name) {
+  auto it = config.find(name);
+  if (it == config.end() || !it->is_string()) return {};
+  return it->get<std::string>();
+}
+
+std::string shown(std::string_view value) {
+  std::string out = "'";
+  for (char c : value.substr(0, 64)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  if (value.size() > 64) out += "...";
+  return out + "'";
 }
 
 }  // namespace cephfs_server_proxy

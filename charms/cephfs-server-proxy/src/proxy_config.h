@@ -57,4 +57,10 @@ ops::Result<charms::storage_libs::v0::CephFSAuthInfo> auth_info_from_secret(
 // shape (cephx_key.h). Returns the problem ("user name ...", "key: ...") or "".
 std::string credentials_problem(const charms::storage_libs::v0::CephFSAuthInfo& auth);
 
+// Helpers shared by the option parsers of both modes (provisioning_config.h too):
+// the string value of option `name` ("" when unset or not a string), and a value as it may be
+// shown in a status: printable ASCII only, at most 64 characters, quoted.
+std::string string_option(const nlohmann::json& config, const char* name);
+std::string shown(std::string_view value);
+
 }  // namespace cephfs_server_proxy
