@@ -191,8 +191,11 @@ class Model {
     fs::remove_all(root_);
     // charm = <root>/model/units/<app>/charm: the sim client's machine is charm/../machine.
     for (const char* app : {kProxyApp, kClientApp}) fs::create_directories(charm_dir(app));
-    fs::copy_file(PROXY_CHARMCRAFT, charm_dir(kProxyApp) / "charmcraft.yaml");
-    fs::copy_file(CLIENT_CHARMCRAFT, charm_dir(kClientApp) / "charmcraft.yaml");
+    // The metadata files of a packed charm, the compiled .ops-cpp-meta.json included.
+    for (const char* file : {"charmcraft.yaml", ".ops-cpp-meta.json"}) {
+      fs::copy_file(fs::path(PROXY_CHARM_DIR) / file, charm_dir(kProxyApp) / file);
+      fs::copy_file(fs::path(CLIENT_CHARM_DIR) / file, charm_dir(kClientApp) / file);
+    }
     fs::create_directories(tools_dir());
     for (const auto& tool : kTools) fs::create_symlink(FAKE_HOOK_TOOL, tools_dir() / tool);
     std::ofstream(world_file()) << world.dump();

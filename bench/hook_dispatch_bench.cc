@@ -49,7 +49,9 @@ struct Fixture {
     profile = root / "profile.json";
     fs::create_directories(charm);
     fs::create_directories(tools);
+    // The metadata files of a packed charm, the compiled .ops-cpp-meta.json included.
     fs::copy_file(HELLO_CHARM_DIR "/charmcraft.yaml", charm / "charmcraft.yaml");
+    fs::copy_file(HELLO_CHARM_DIR "/.ops-cpp-meta.json", charm / ".ops-cpp-meta.json");
     fs::copy_file(HELLO_DISPATCH, charm / "dispatch");
     write_tool(tools, "relation-get",
                "case \"$*\" in *--app*) echo '{\"greeting\": \"hello from bench\"}';; "

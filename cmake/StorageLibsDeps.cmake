@@ -2,6 +2,8 @@
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(fmt 9 REQUIRED)
 find_package(Threads REQUIRED)
+# Command lines: ops-charm-meta (always built) and juju-sim.
+find_package(CLI11 REQUIRED)
 
 # yaml-cpp: Debian's CMake config only exports the shared library. Charm binaries must run on
 # Ubuntu machines without yaml-cpp installed, so link the static archive Debian also ships.
@@ -20,6 +22,5 @@ if(STORAGE_LIBS_BUILD_BENCH)
   find_package(benchmark REQUIRED)
 endif()
 if(STORAGE_LIBS_BUILD_JUJU_SIM)
-  find_package(CLI11 REQUIRED)
   find_package(SQLite3 REQUIRED)
 endif()

@@ -1,4 +1,5 @@
-# `cmake --install` gives headers, static libraries, a find_package config and pkg-config files.
+# `cmake --install` gives headers, static libraries, the ops-charm-meta tool, a find_package config
+# and pkg-config files.
 include(CMakePackageConfigHelpers)
 
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
@@ -7,6 +8,10 @@ install(TARGETS ${STORAGE_LIBS_INSTALL_TARGETS} storage_libs_options
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# The metadata compiler, for out-of-tree charms' packing steps (docs/writing-a-charm.md); exported
+# as storage_libs::ops-charm-meta.
+install(TARGETS ops-charm-meta EXPORT storage-libs-targets
+        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(EXPORT storage-libs-targets NAMESPACE storage_libs::
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/storage-libs)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/storage-libs-config.cmake.in
