@@ -2,8 +2,10 @@
 // read as charmcraft.yaml, and, split at form feeds ('\f') into up to three parts, as
 // metadata.yaml + config.yaml + actions.yaml. With juju-sim built (JUJU_SIM_FUZZ), the same text
 // also goes through juju-sim's own reader (charm_metadata.h: load_charm_metadata on a directory
-// holding it as charmcraft.yaml, and yaml_text_to_json). Besides crashes and sanitizer reports
-// (an escaping exception is one), it checks for every input:
+// holding it as charmcraft.yaml, and yaml_text_to_json on inputs of up to 256 bytes: its real
+// inputs are `juju-sim run` parameter values, and on a longer text it is the same YAML parse and
+// conversion, with the same errors, as load_charm_metadata's). Besides crashes and sanitizer
+// reports (an escaping exception is one), it checks for every input:
 //  - ops fails only with kInvalidArgument, naming the file it could not read;
 //  - juju-sim fails only with an exception its main reports (SimError with exit code 2, or,
 //    unless JUJU_SIM_FUZZ_STRICT=1, another std::exception);
@@ -73,6 +75,13 @@ void expect_sim_error_only(F&& f) {
 
 }  // namespace
 
+// Small fake stacks for ASan's detect_stack_use_after_return (on by default): every C++ throw
+// makes ASan scan the whole fake stack at the next instrumented call (FakeStack::GC), and
+// juju-sim's YAML reader throws twice per string scalar (stoll, stod). Frames that do not fit in
+// the smaller fake stack fall back to the real stack; all other checks are unchanged.
+// ASAN_OPTIONS overrides it.
+extern "C" const char* __asan_default_options() { return "max_uar_stack_size_log=16"; }
+
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
 #ifdef JUJU_SIM_FUZZ
   const char* tmp = std::getenv("TMPDIR");
@@ -120,7 +129,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto meta = juju_sim::load_charm_metadata(charm_dir);
     check(meta.endpoints.contains("juju-info"));
   });
-  expect_sim_error_only([&] { juju_sim::yaml_text_to_json(std::string(input)); });
+  if (input.size() <= 256) {
+    expect_sim_error_only([&] { juju_sim::yaml_text_to_json(std::string(input)); });
+  }
 #endif
   return 0;
 }

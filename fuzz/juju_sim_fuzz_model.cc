@@ -10,9 +10,17 @@
 #include <sstream>
 
 #include "operations.h"
+#include "schema.h"
+#include "sim_error.h"
 #include "sqlite_database.h"
 
 int juju_sim_cli_main(int argc, char** argv);  // cli_main.cc's main, renamed
+
+// Small fake stacks for ASan's detect_stack_use_after_return (on by default): every C++ throw
+// makes ASan scan the whole fake stack at the next instrumented call (FakeStack::GC), and
+// juju-sim and its libraries throw often on bad input. Frames that do not fit in the smaller fake
+// stack fall back to the real stack; all other checks are unchanged. ASAN_OPTIONS overrides it.
+extern "C" const char* __asan_default_options() { return "max_uar_stack_size_log=16"; }
 
 namespace juju_sim_fuzz {
 namespace {
@@ -65,7 +73,8 @@ struct Model {
     std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp");
     pattern += "/juju-sim-fuzz-XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr) std::abort();
-    dir = pattern;
+    // As juju-sim spells the model directory (Cli::open), so open_error() names the same file.
+    dir = fs::absolute(pattern).lexically_normal().string();
     const fs::path charm = fs::path(dir) / "charm-src";
     fs::create_directories(charm);
     write_file(charm / "charmcraft.yaml", kCharmcraft);
@@ -113,6 +122,17 @@ void write_state(std::string_view bytes) {
   const std::string db = model().dir + "/model/state.db";
   for (const char* suffix : {"-wal", "-shm", "-journal"}) ::unlink((db + suffix).c_str());
   write_file(db, bytes);
+}
+
+std::optional<std::string> open_error() {
+  juju_sim::ModelPaths paths{model().dir + "/model"};
+  try {
+    juju_sim::Database db(paths.db(), false);
+    juju_sim::check_schema(db);
+  } catch (const juju_sim::SimError& error) {
+    return error.what();
+  }
+  return std::nullopt;
 }
 
 CliResult run_cli(const std::vector<std::string>& args) {

@@ -7,11 +7,15 @@
 // With JUJU_SIM_FUZZ_STRICT=1 it also fails on an error that is not clear (a raw library
 // exception text such as "[json.exception..." or "bad conversion"); docs/reliability.md lists
 // what that finds.
+// Each command first opens the model (cli_main.cc's Cli::open), so a file that cannot be opened
+// fails all seven the same way: when the first command failed with exactly the error opening the
+// file gives (juju_sim_fuzz::open_error), the other six are not run.
 // Seed corpus: fuzz/corpus/juju_sim_state/ (small real models; fuzz/seed_corpus.py).
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,6 +79,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::fprintf(stderr, "unclear error for `%s`: %s", command[0].c_str(), result.err.c_str());
         __builtin_trap();
       }
+    }
+    if (&command == &kCommands.front() && result.exit_code == 2) {
+      juju_sim_fuzz::write_state(input);
+      const std::optional<std::string> open_error = juju_sim_fuzz::open_error();
+      if (open_error && result.err == "ERROR " + *open_error + "\n") break;
     }
   }
   return 0;
