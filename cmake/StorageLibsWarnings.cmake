@@ -5,8 +5,11 @@ if(STORAGE_LIBS_WERROR)
   target_compile_options(storage_libs_options INTERFACE -Werror)
 endif()
 if(STORAGE_LIBS_SANITIZE)
+  # _GLIBCXX_ASSERTIONS: libstdc++ checks its preconditions (an empty std::optional dereferenced,
+  # vector/string index out of range, std::get on the wrong alternative ...) and aborts.
   target_compile_options(storage_libs_options INTERFACE -fsanitize=address,undefined
                          -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  target_compile_definitions(storage_libs_options INTERFACE _GLIBCXX_ASSERTIONS)
   target_link_options(storage_libs_options INTERFACE -fsanitize=address,undefined)
 endif()
 

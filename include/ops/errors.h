@@ -72,7 +72,7 @@ T unwrap(Result<T> result) {
   if (!result) throw_error(result.error());
   return std::move(result).value();
 }
-inline void unwrap(Status status) {
+inline void unwrap(const Status& status) {
   if (!status) throw_error(status.error());
 }
 

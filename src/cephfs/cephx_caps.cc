@@ -29,7 +29,7 @@ ops::Status check(std::string_view what, const std::string& value, bool is_path)
 ops::Result<CephxCaps> subvolume_caps(const std::string& fs_name, const std::string& path,
                                       const std::string& data_pool,
                                       const std::string& pool_namespace, Access access) {
-  for (auto status :
+  for (const auto& status :
        {check("file system name", fs_name, false), check("path", path, true),
         check("data pool", data_pool, false), check("pool namespace", pool_namespace, false)}) {
     if (!status) return status.error();

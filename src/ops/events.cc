@@ -83,7 +83,10 @@ void flatten(const nlohmann::json& value, const std::string& prefix,
              std::map<std::string, std::string>& out) {
   if (value.is_object()) {
     for (const auto& [k, v] : value.items()) {
-      flatten(v, prefix.empty() ? k : prefix + "." + k, out);
+      std::string key = prefix;
+      if (!key.empty()) key += '.';
+      key += k;
+      flatten(v, key, out);
     }
     return;
   }

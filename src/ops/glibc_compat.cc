@@ -10,7 +10,8 @@
 #include <cstdint>
 #include <cstdlib>
 
-extern "C" std::uint32_t __wrap_arc4random(void) {
+// The name is the linker's: --wrap=arc4random resolves arc4random to __wrap_arc4random.
+extern "C" std::uint32_t __wrap_arc4random(void) {  // NOLINT(bugprone-reserved-identifier)
   std::uint32_t value = 0;
   auto* out = reinterpret_cast<unsigned char*>(&value);
   std::size_t left = sizeof value;

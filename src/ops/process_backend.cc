@@ -25,6 +25,9 @@
 namespace ops {
 namespace {
 
+// Bytes read from or written to a hook tool's pipes at a time.
+constexpr std::size_t kPipeChunk = std::size_t{64} * 1024;
+
 using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
@@ -678,7 +681,7 @@ Result<ProcessOutput> run_process(const std::vector<std::string>& argv,
 
   // Feed stdin and drain both outputs together: a tool that writes a lot before reading (or
   // fills stderr while we wait on stdout) would deadlock with sequential reads and writes.
-  std::array<char, 64 * 1024> buffer;
+  std::array<char, kPipeChunk> buffer;
   while (out.read || err.read) {
     const auto now = steady_clock::now();
     if (now >= deadline) {
@@ -709,7 +712,7 @@ Result<ProcessOutput> run_process(const std::vector<std::string>& argv,
     if (ready == 0) continue;
 
     if (in_slot >= 0 && fds[in_slot].revents != 0) {
-      const std::size_t chunk = std::min<std::size_t>(stdin_data.size() - written, 64 * 1024);
+      const std::size_t chunk = std::min(stdin_data.size() - written, kPipeChunk);
       const ssize_t n = ::write(in.write.get(), stdin_data.data() + written, chunk);
       if (n >= 0) {
         written += static_cast<std::size_t>(n);

@@ -194,10 +194,12 @@ ops::Status run_command(const std::vector<std::string>& argv, std::chrono::secon
   std::vector<std::string> env_storage = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C",
                                           "DEBIAN_FRONTEND=noninteractive"};
   std::vector<char*> envp;
+  envp.reserve(env_storage.size() + 1);
   for (auto& e : env_storage) envp.push_back(e.data());
   envp.push_back(nullptr);
   std::vector<std::string> args = argv;
   std::vector<char*> c_args;
+  c_args.reserve(args.size() + 1);
   for (auto& a : args) c_args.push_back(a.data());
   c_args.push_back(nullptr);
   pid_t pid = 0;

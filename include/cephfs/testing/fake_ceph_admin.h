@@ -87,7 +87,7 @@ class FakeCephAdmin : public CephAdmin {
     int remaining;  // < 0: always
   };
   // Records the call; returns the injected failure for `method`, if any.
-  const ops::Error* begin(const std::string& method, std::string call);
+  const ops::Error* begin(const std::string& method, const std::string& call);
   ops::Result<Subvolume> find(const SubvolumeId& id) const;
 
   std::vector<std::string> calls_;

@@ -52,7 +52,7 @@ void FakeCephAdmin::fail_always(const std::string& method, ops::Error error) {
 
 void FakeCephAdmin::clear_failures() { failures_.clear(); }
 
-const ops::Error* FakeCephAdmin::begin(const std::string& method, std::string call) {
+const ops::Error* FakeCephAdmin::begin(const std::string& method, const std::string& call) {
   calls_.push_back(call.empty() ? method : method + " " + call);
   auto it = failures_.find(method);
   if (it == failures_.end() || it->second.empty()) return nullptr;

@@ -318,7 +318,8 @@ Result<nlohmann::json> InMemoryBackend::action_get() {
 
 ops::Status InMemoryBackend::action_set(const std::map<std::string, std::string>& results) {
   std::vector<std::string> args;
-  for (const auto& [key, value] : results) args.push_back(key + "=" + value);
+  args.reserve(results.size());
+  for (const auto& [key, value] : results) args.push_back(fmt::format("{}={}", key, value));
   record("action-set", std::move(args));
   if (!options_.action_name) return make_error(ErrorCode::kModelError, "not running an action");
   for (const auto& [key, value] : results) {

@@ -33,8 +33,7 @@ std::string write_atomically(const fs::path& path, const std::string& text) {
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return "cannot create " + tmp.string() + ": " + std::strerror(errno);
   auto fail = [&](const char* what) {
-    const std::string message =
-        std::string(what) + " " + tmp.string() + ": " + std::strerror(errno);
+    std::string message = std::string(what) + " " + tmp.string() + ": " + std::strerror(errno);
     ::close(fd);
     ::unlink(tmp.c_str());
     return message;
@@ -48,12 +47,12 @@ std::string write_atomically(const fs::path& path, const std::string& text) {
   }
   if (::fsync(fd) != 0) return fail("cannot sync");
   if (::close(fd) != 0) {
-    const std::string message = "cannot write " + tmp.string() + ": " + std::strerror(errno);
+    std::string message = "cannot write " + tmp.string() + ": " + std::strerror(errno);
     ::unlink(tmp.c_str());
     return message;
   }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string message =
+    std::string message =
         "cannot rename " + tmp.string() + " to " + path.string() + ": " + std::strerror(errno);
     ::unlink(tmp.c_str());
     return message;

@@ -121,6 +121,7 @@ std::vector<std::string> add_units(Database& db, const ModelPaths& paths, const 
   }
   if (count < 1) throw usage_error("the number of units must be at least 1");
   std::vector<std::string> names;
+  names.reserve(static_cast<std::size_t>(count));
   for (int i = 0; i < count; ++i) names.push_back(create_unit(db, paths, app, ""));
   return names;
 }

@@ -84,6 +84,7 @@ CharmProcess start_charm_process(const std::string& program, const std::string& 
   process.out_path = scratch_dir + "/.hook-stdout";
   process.err_path = scratch_dir + "/.hook-stderr";
   std::vector<char*> envp;
+  envp.reserve(env.size() + 1);
   for (const auto& item : env) envp.push_back(const_cast<char*>(item.c_str()));
   envp.push_back(nullptr);
   char* argv[] = {const_cast<char*>(program.c_str()), nullptr};

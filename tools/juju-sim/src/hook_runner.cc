@@ -90,7 +90,8 @@ void add_hook_env(Database& db, const HookSpec& hook, std::map<std::string, std:
 
 std::vector<std::string> env_list(const std::map<std::string, std::string>& env) {
   std::vector<std::string> out;
-  for (const auto& [key, value] : env) out.push_back(key + "=" + value);
+  out.reserve(env.size());
+  for (const auto& [key, value] : env) out.push_back(fmt::format("{}={}", key, value));
   return out;
 }
 
