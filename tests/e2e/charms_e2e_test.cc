@@ -38,8 +38,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-constexpr auto kCommandLimit = seconds(30);
-
 class CharmsE2e : public SimTest {
  protected:
   void SetUp() override {
