@@ -38,6 +38,13 @@ struct StateDocument {
   friend bool operator==(const StateDocument&, const StateDocument&) = default;
 };
 
+// True when `after` must be written over `before`: its snapshots or notices differ. A document
+// that differs only in event_count need not be saved (dispatch then skips the temp file, fsync
+// and rename): every handle a saved document refers to is numbered at or below its own
+// event_count, so numbering the next hook's events on from the saved count cannot reuse the
+// handle of anything persisted. Handles of events that left no notice may repeat across hooks.
+bool needs_save(const StateDocument& before, const StateDocument& after);
+
 class StateStore {
  public:
   virtual ~StateStore() = default;

@@ -279,7 +279,7 @@ int dispatch_with(ProcessBackend& backend, const CharmFactory& factory) {
 
   try {
     auto result = run_dispatch(ctx, backend, *meta, std::move(*state), factory);
-    if (!(result.state == before)) {
+    if (needs_save(before, result.state)) {
       if (auto saved = store.save(result.state); !saved) {
         return fail("cannot save charm state: " + saved.error().message);
       }

@@ -61,6 +61,10 @@ Result<StateDocument> StateDocument::from_json(const nlohmann::json& doc) {
   return out;
 }
 
+bool needs_save(const StateDocument& before, const StateDocument& after) {
+  return before.snapshots != after.snapshots || before.notices != after.notices;
+}
+
 Result<StateDocument> JsonFileStateStore::load() {
   std::ifstream in(path_, std::ios::binary);
   if (!in) {

@@ -35,6 +35,21 @@ StateDocument sample_document() {
   return doc;
 }
 
+TEST(StateDocumentTest, OnlyStoredStateOrNoticeChangesNeedASave) {
+  const StateDocument before = sample_document();
+  StateDocument after = before;
+  after.event_count += 5;
+  EXPECT_FALSE(needs_save(before, after)) << "the event counter alone is not worth an fsync";
+  after.snapshots["charm/StoredStateData[_stored]"]["count"] = 4;
+  EXPECT_TRUE(needs_save(before, after));
+  after = before;
+  after.notices.push_back({"charm/on/update_status[18]", "charm", "update_status/0"});
+  EXPECT_TRUE(needs_save(before, after));
+  after = before;
+  after.notices.clear();
+  EXPECT_TRUE(needs_save(before, after)) << "a re-emitted notice that was handled is gone";
+}
+
 TEST_F(StateStoreTest, MissingFileLoadsAsEmptyDocument) {
   JsonFileStateStore store(path());
   auto doc = store.load();

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -169,6 +170,40 @@ TEST_F(HelloProcess, DeferredEventIsPersistedAndReemittedByTheNextHook) {
   state = nlohmann::json::parse(state_file());
   EXPECT_TRUE(state["notices"].empty()) << state.dump();
   EXPECT_FALSE(state["snapshots"].contains(event_path));
+}
+
+ino_t inode(const fs::path& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
+}
+
+TEST_F(HelloProcess, HookThatOnlyNumbersEventsLeavesTheStateFileAloneAndHandlesStayUnique) {
+  // No name: the greeting event is deferred and persisted (stored state initialised too).
+  EXPECT_EQ(run("hooks/greeting-relation-changed", relation_env("greeting", 4)), 0);
+  const std::string saved = state_file();
+  const ino_t saved_inode = inode(charm_ / ".ops-cpp-state.json");
+  ASSERT_NE(saved_inode, 0u);
+  auto state = nlohmann::json::parse(saved);
+  ASSERT_EQ(state["notices"].size(), 1u) << saved;
+  const std::string first = state["notices"][0][0];
+
+  // Two hooks that re-defer the same notice and emit events nobody persists: not rewritten
+  // (the temp file + fsync + rename is most of a hook's framework time).
+  EXPECT_EQ(run("hooks/update-status"), 0);
+  EXPECT_EQ(run("hooks/config-changed"), 0);
+  EXPECT_EQ(state_file(), saved);
+  EXPECT_EQ(inode(charm_ / ".ops-cpp-state.json"), saved_inode);
+
+  // A second relation's event is deferred next to the first under a handle of its own.
+  EXPECT_EQ(run("hooks/greeting-relation-changed", relation_env("greeting", 5)), 0);
+  state = nlohmann::json::parse(state_file());
+  ASSERT_EQ(state["notices"].size(), 2u) << state.dump();
+  EXPECT_EQ(state["notices"][0][0], first);
+  const std::string second = state["notices"][1][0];
+  EXPECT_NE(second, first);
+  EXPECT_EQ(state["snapshots"][first]["relation_id"], 4);
+  EXPECT_EQ(state["snapshots"][second]["relation_id"], 5);
+  EXPECT_GE(state["event_count"].get<long long>(), 2);
 }
 
 TEST_F(HelloProcess, FailingHookToolFailsTheHookAndCommitsNothing) {
