@@ -344,6 +344,12 @@ std::vector<Scenario> scenarios(const fs::path& keyring) {
                            {"nosuid", false},           {"nodev", false},
                            {"read-only", false},        {"mount-method", "auto"}};
   const json proxy_world = world(proxy_config(), client_cfg);
+  // Credentials from the auth-info option, as the Python reference charm takes them (its config
+  // holds the key): the configuration the Python counts were measured in.
+  json auth_info_cfg = proxy_config();
+  auth_info_cfg.erase("auth-secret");
+  auth_info_cfg["auth-info"] = "ceph-client:AQAPdQldX264KBAAOyaxen/y0XBl1qxlGPTabw==";
+  const json proxy_auth_info_world = world(auth_info_cfg, client_cfg);
   const json prov_world = world(provisioning_config(keyring), client_cfg);
   const json prov_follower = world(provisioning_config(keyring), client_cfg, /*leader=*/false);
 
@@ -385,6 +391,9 @@ std::vector<Scenario> scenarios(const fs::path& keyring) {
   add("proxy/cephfs-share-relation-changed(share_requested+set_share)", proxy_world,
       {hook(P, "install"), hook(P, "config-changed"), client_joined}, proxy_changed,
       {.python_calls = 23});
+  add("proxy/cephfs-share-relation-changed(share_requested+set_share, auth-info)",
+      proxy_auth_info_world, {hook(P, "install"), hook(P, "config-changed"), client_joined},
+      proxy_changed, {.python_calls = 23});
   add("proxy/cephfs-share-relation-changed(nothing)", proxy_world, published, proxy_changed,
       {.python_calls = 8});
   add("proxy/cephfs-share-relation-departed", proxy_world, published,

@@ -1,5 +1,7 @@
 #include "proxy_charm.h"
 
+#include <fmt/format.h>
+
 #include "ops/errors.h"
 #include "ops/log.h"
 #include "ops/model.h"
@@ -62,11 +64,13 @@ std::optional<ProxyCharm::Share> ProxyCharm::load_share() {
   return share;
 }
 
-void ProxyCharm::publish(ops::Relation& relation, const Share& share) {
+void ProxyCharm::publish(ops::Relation& relation, const Share& share, std::string_view requested) {
   auto status = share_.set_share(relation.id, share.share_info, share.auth_info);
   if (status) {
-    ops::log::info("Published share {}:{} to relation {}", share.share_info.name,
-                   share.share_info.path, relation.to_string());
+    ops::log::info(
+        "Published share {}:{} to relation {}{}", share.share_info.name, share.share_info.path,
+        relation.to_string(),
+        requested.empty() ? std::string() : fmt::format(" (requested: '{}')", requested));
     return;
   }
   if (status.error().code == ops::ErrorCode::kRelationNotFound) {
@@ -118,16 +122,22 @@ void ProxyCharm::on_secret_changed(ops::SecretChangedEvent& event) {
 }
 
 void ProxyCharm::on_share_requested(v0::ShareRequestedEvent& event) {
-  ops::log::info("Share requested on relation {}: {}", event.relation->to_string(),
-                 event.name().value_or("(no name)"));
+  // One INFO line per request, written by what answers it (publish, or provisioning's own lines),
+  // so that answering a request costs one juju-log call, not two.
+  const std::string requested = event.name().value_or("");
+  ops::log::debug("Share requested on relation {}: '{}'", event.relation->to_string(), requested);
   if (is_provisioning_mode(config().all())) {
     reconcile({.republish = event.relation->id});
     return;
   }
   auto share = load_share();
   // Not deferred: the config-changed that completes the configuration publishes everywhere.
-  if (!share) return;
-  publish(*event.relation, *share);
+  if (!share) {
+    ops::log::info("Share '{}' requested on relation {} is not published: the unit is blocked",
+                   requested, event.relation->to_string());
+    return;
+  }
+  publish(*event.relation, *share, requested);
 }
 
 }  // namespace cephfs_server_proxy

@@ -38,6 +38,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cephfs/ceph_admin.h"
@@ -74,9 +75,10 @@ class ProxyCharm : public ops::CharmBase {
 
   // The share to publish, or nullopt after setting the blocked status that says why not.
   std::optional<Share> load_share();
-  // set_share on one relation; a relation that vanished meanwhile is skipped, any other failure
+  // set_share on one relation and one INFO line saying so (naming what the client requested, when
+  // answering share_requested); a relation that vanished meanwhile is skipped, any other failure
   // fails the hook (Juju retries it).
-  void publish(ops::Relation& relation, const Share& share);
+  void publish(ops::Relation& relation, const Share& share, std::string_view requested = {});
   void forget_python_peer_config();
 
   // ---- provisioning mode (provisioning.cc) ----

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "charms/storage_libs/v0/cephfs_share_wire.h"
 #include "ops/testing/context.h"
@@ -141,6 +142,13 @@ TEST(ProxyCharm, ShareRequestedIsAnsweredOnThatRelation) {
   EXPECT_THAT(ctx.emitted_events, Contains("share_requested"));
   EXPECT_EQ(out.get_relation(3).local_app_data.at("share_info"), expected_share_info());
   EXPECT_EQ(out.unit_status, ops::ActiveStatus("Exporting share"));
+  // One INFO line answers the request (one juju-log call, not one per step).
+  std::vector<std::string> info;
+  for (const auto& line : ctx.juju_log) {
+    if (line.level == "INFO") info.push_back(line.message);
+  }
+  EXPECT_EQ(info, std::vector<std::string>{
+                      "Published share ceph-fs:/ to relation cephfs-share:3 (requested: '/data')"});
 }
 
 TEST(ProxyCharm, RequestBeforeConfigIsAnsweredByTheConfigChangedThatCompletesIt) {
@@ -150,6 +158,13 @@ TEST(ProxyCharm, RequestBeforeConfigIsAnsweredByTheConfigChangedThatCompletesIt)
   EXPECT_EQ(out.unit_status.name, "blocked");
   EXPECT_TRUE(out.get_relation(3).local_app_data.empty());
   EXPECT_TRUE(out.deferred.empty());
+  bool logged = false;
+  for (const auto& line : ctx.juju_log) {
+    logged = logged || line.message ==
+                           "Share '/data' requested on relation cephfs-share:3 is not published: "
+                           "the unit is blocked";
+  }
+  EXPECT_TRUE(logged);
 
   out.config = valid_config();
   out = ctx.run(ctx.on.config_changed(), out);
