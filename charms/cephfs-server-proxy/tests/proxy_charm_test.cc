@@ -158,13 +158,10 @@ TEST(ProxyCharm, RequestBeforeConfigIsAnsweredByTheConfigChangedThatCompletesIt)
   EXPECT_EQ(out.unit_status.name, "blocked");
   EXPECT_TRUE(out.get_relation(3).local_app_data.empty());
   EXPECT_TRUE(out.deferred.empty());
-  bool logged = false;
-  for (const auto& line : ctx.juju_log) {
-    logged = logged || line.message ==
-                           "Share '/data' requested on relation cephfs-share:3 is not published: "
-                           "the unit is blocked";
-  }
-  EXPECT_TRUE(logged);
+  EXPECT_THAT(ctx.juju_log, Contains(ops::testing::JujuLogLine{
+                                "INFO",
+                                "Share '/data' requested on relation cephfs-share:3 is not "
+                                "published: the unit is blocked"}));
 
   out.config = valid_config();
   out = ctx.run(ctx.on.config_changed(), out);
