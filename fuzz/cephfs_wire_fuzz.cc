@@ -13,6 +13,7 @@
 #include <string_view>
 #include <variant>
 
+#include "cephfs/share_fields.h"
 #include "charms/storage_libs/v0/cephfs_share_validation.h"
 #include "charms/storage_libs/v0/cephfs_share_wire.h"
 #include "charms/storage_libs/v0/python_json.h"
@@ -23,6 +24,14 @@ using namespace charms::storage_libs::v0;
 
 void check(bool condition) {
   if (!condition) __builtin_trap();
+}
+
+bool one_line(std::string_view message) {
+  for (char c : message) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) return false;
+  }
+  return !message.empty();
 }
 
 void fuzz_share_info(std::string_view input) {
@@ -39,15 +48,29 @@ void fuzz_share_info(std::string_view input) {
   check(encoded.ok());
   auto again = decode_share_info(*encoded);
   check(again.ok() && again->has_value() && **again == **share);
-  auto status = validate_share_info(**share);
-  check(status.ok() || wire_error_code(status.error()) == kInvalidShareInfo);
+  // Validation agrees with the validated types, field by field, and a rejection is one line.
+  const CephFSShareInfo& fields = **share;
+  bool all_parse = cephfs::Fsid::parse(fields.fsid).ok() &&
+                   cephfs::CephFsName::parse(fields.name).ok() &&
+                   cephfs::SharePath::parse(fields.path).ok() && !fields.monitor_hosts.empty();
+  for (const auto& monitor : fields.monitor_hosts) {
+    all_parse = all_parse && cephfs::MonitorAddress::parse(monitor).ok();
+  }
+  auto status = validate_share_info(fields);
+  check(status.ok() == all_parse);
+  if (!status.ok()) {
+    check(wire_error_code(status.error()) == kInvalidShareInfo);
+    check(one_line(status.error().message));
+  }
 }
 
 void fuzz_auth(std::string_view input) {
   auto auth = parse_auth(input);
   if (!auth.ok()) {
     const auto code = wire_error_code(auth.error());
-    check(code == kInvalidAuthFormat || code == kUnknownAuthKind || code == kInvalidAuthContent);
+    check(code == kInvalidAuthFormat || code == kUnknownAuthKind || code == kInvalidAuthContent ||
+          code == kInvalidSecretId);
+    check(code != kInvalidSecretId || !is_secret_uri(input));
     return;
   }
   if (!auth->has_value()) {
@@ -55,7 +78,7 @@ void fuzz_auth(std::string_view input) {
     return;
   }
   if (const auto* reference = std::get_if<AuthSecretReference>(&**auth)) {
-    check(reference->secret_id == input);
+    check(reference->secret_id == input && is_secret_uri(input));
     return;
   }
   const auto& plain = std::get<CephFSAuthInfo>(**auth);
@@ -66,7 +89,15 @@ void fuzz_auth(std::string_view input) {
   auto from_secret = auth_info_from_secret_content(auth_info_to_secret_content(plain));
   check(from_secret.ok() && *from_secret == plain);
   auto status = validate_auth_info(plain);
-  check(status.ok() || wire_error_code(status.error()) == kInvalidAuthInfo);
+  if (!status.ok()) {
+    check(wire_error_code(status.error()) == kInvalidAuthInfo);
+    check(one_line(status.error().message));
+    if (plain.key.size() >= 8 && plain.username.find(plain.key) == std::string::npos) {
+      check(status.error().message.find(plain.key) == std::string::npos);
+    }
+  } else {
+    check(cephfs::CephxUser::parse(plain.username).ok());
+  }
 }
 
 void fuzz_cache(std::string_view input) {

@@ -10,6 +10,8 @@ of files); identical seeds are written once. Run from anywhere:
   state_file        .ops-cpp-state.json documents as the charms write them
   charm_meta        the charms' and the sample charm's charmcraft.yaml, and a split metadata seed
   charm_config      proxy and client configs, auth-secret content and a client mount record
+  client_files      share_info + auth + secret content + mountpoint + flags (0x1e-separated),
+                    from the conformance cases, with the injection regressions of issue 15
   juju_sim_cli      juju-sim command lines, one argument per line
   juju_sim_state    a real juju-sim state.db (needs --build-dir with juju_sim_state_fuzz built)
 """
@@ -169,6 +171,33 @@ def charm_config(args):
     return corpus
 
 
+def client_files(args):
+    corpus = Corpus("client_files")
+    sep = "\x1e"
+    content = json.dumps({"username": "ceph-client", "key": KEY})
+    shares = [json.dumps({"fsid": "354ca7c4-f10d-11ee-93f8-1f85f87b7845", "name": "ceph-fs",
+                          "path": "/volumes/g/x",
+                          "monitor_hosts": ["[v2:10.0.0.1:3300/0,v1:10.0.0.1:6789/0]",
+                                            "[2001:db8::1]:6789", "mon1.example.com:6789"]})]
+    for case_file in sorted((conformance / "cases").glob("*.json")):
+        value = json.loads(case_file.read_text())["relation"]["remote_app_data"].get("share_info")
+        if value:
+            shares.append(value)
+    auths = ["secret:cr8vcqgpc9t8oet2fdlg", "plain:" + content]
+    for i, share in enumerate(shares):
+        for j, auth in enumerate(auths):
+            corpus.add(f"share{i}.auth{j}", sep.join([share, auth, content, "", "\x01\x00"]))
+    # Issue 15: a NUL in an IPv6 monitor used to pass validation and reach the unit and ceph.conf.
+    for name, monitor in {"nul-unit": "[::1\u0000\n[Unit]\nFailureAction=reboot-force]:6789",
+                          "nul-conf": "[v1:[::1\u0000]:6789\n\tlog_file = /etc/shadow]",
+                          "newline": "10.0.0.1:6789\nlog_file=/x"}.items():
+        share = json.dumps({"fsid": "f", "name": "fs", "path": "/", "monitor_hosts": [monitor]})
+        corpus.add(f"regression.{name}", sep.join([share, auths[0], content, "", ""]))
+    share = json.dumps({"fsid": "f", "name": "fs", "path": "/a/../b", "monitor_hosts": ["h:1"]})
+    corpus.add("regression.dotdot", sep.join([share, auths[0], content, "/srv/x", ""]))
+    return corpus
+
+
 def juju_sim_cli(args):
     corpus = Corpus("juju_sim_cli")
     lines = [
@@ -199,7 +228,7 @@ def juju_sim_state(args):
 
 
 TARGETS = {f.__name__: f for f in [cephfs_wire, hook_tool_output, state_file, charm_meta,
-                                   charm_config, juju_sim_cli, juju_sim_state]}
+                                   charm_config, client_files, juju_sim_cli, juju_sim_state]}
 
 parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
 parser.add_argument("--build-dir", help="build directory with the fuzz targets (for juju_sim_state)")

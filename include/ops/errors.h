@@ -13,10 +13,19 @@
 
 namespace ops {
 
-// A hook tool failed (or its output could not be used).
+// A hook tool failed (or its output could not be used). code() is the ops::ErrorCode of the
+// failure when it came from a Result (throw_error), e.g. kInvalidArgument for a tool that refused
+// its arguments (Juju exits 2), so a caller can tell "Juju said no to this value" from "the tool
+// failed"; kModelError otherwise.
 class ModelError : public std::runtime_error {
  public:
-  explicit ModelError(const std::string& message) : std::runtime_error(message) {}
+  explicit ModelError(const std::string& message, ErrorCode code = ErrorCode::kModelError)
+      : std::runtime_error(message), code_(code) {}
+
+  ErrorCode code() const { return code_; }
+
+ private:
+  ErrorCode code_;
 };
 
 // The relation does not exist (any more).
@@ -63,7 +72,7 @@ class InvalidStatusError : public ModelError {
 
 // Raised by Result-returning layers' errors when turned into exceptions at the charm line.
 // Maps kRelationNotFound -> RelationNotFoundError, kSecretNotFound -> SecretNotFoundError, and
-// everything else to ModelError.
+// everything else to ModelError carrying the code.
 [[noreturn]] void throw_error(const Error& error);
 
 // Returns the value or throws the mapped exception.

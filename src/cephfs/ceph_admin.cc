@@ -68,9 +68,11 @@ ops::Result<T> parse(const CommandReply& reply, std::string_view what,
   try {
     return extract(json::parse(reply.data));
   } catch (const json::exception& e) {
-    // The reply itself is not quoted: it may hold a key.
+    // Neither the reply nor nlohmann's what() (which quotes the text near the fault) is put in
+    // the message: the reply may hold a key.
     return ops::Error{ops::ErrorCode::kInvalidOutput,
-                      fmt::format("cannot understand Ceph's answer to {}: {}", what, e.what())};
+                      fmt::format("cannot understand Ceph's answer to {} (JSON error {}, {} bytes)",
+                                  what, e.id, reply.data.size())};
   }
 }
 

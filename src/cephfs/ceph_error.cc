@@ -8,7 +8,7 @@
 
 namespace cephfs::detail {
 
-ops::Error ceph_error(int rc, std::string_view action, std::string_view ceph_status) {
+ops::Error ceph_error(int rc, std::string_view action) {
   int err = rc < 0 ? -rc : rc;
   ops::ErrorCode code = ops::ErrorCode::kIoError;
   std::string advice;
@@ -40,11 +40,8 @@ ops::Error ceph_error(int rc, std::string_view action, std::string_view ceph_sta
     default:
       break;
   }
-  std::string status(ceph_status);
-  while (!status.empty() && (status.back() == '\n' || status.back() == ' ')) status.pop_back();
-  if (status.size() > 500) status = status.substr(0, 500) + "...";
-  return ops::Error{code, fmt::format("{} failed: {} ({}){}{}", action, std::strerror(err), -err,
-                                      status.empty() ? "" : ": " + status, advice)};
+  return ops::Error{code,
+                    fmt::format("{} failed: {} ({}){}", action, std::strerror(err), -err, advice)};
 }
 
 }  // namespace cephfs::detail

@@ -41,7 +41,7 @@ ops::Result<std::unique_ptr<RadosCluster>> RadosCluster::create(const LibradosAp
                                                                 const std::string& entity) {
   rados_handle handle = nullptr;
   int rc = api.rados_create2(&handle, "ceph", entity.c_str(), 0);
-  if (rc < 0) return ceph_error(rc, fmt::format("rados_create2 for entity '{}'", entity), "");
+  if (rc < 0) return ceph_error(rc, fmt::format("rados_create2 for entity '{}'", entity));
   return std::unique_ptr<RadosCluster>(new RadosCluster(api, handle));
 }
 
@@ -49,26 +49,26 @@ RadosCluster::~RadosCluster() { api_.rados_shutdown(handle_); }
 
 ops::Status RadosCluster::conf_set(const std::string& option, const std::string& value) {
   int rc = api_.rados_conf_set(handle_, option.c_str(), value.c_str());
-  if (rc < 0) return ceph_error(rc, fmt::format("rados_conf_set of option '{}'", option), "");
+  if (rc < 0) return ceph_error(rc, fmt::format("rados_conf_set of option '{}'", option));
   return {};
 }
 
 ops::Status RadosCluster::conf_read_file(const std::string& path) {
   int rc = api_.rados_conf_read_file(handle_, path.c_str());
-  if (rc < 0) return ceph_error(rc, fmt::format("reading the Ceph config file '{}'", path), "");
+  if (rc < 0) return ceph_error(rc, fmt::format("reading the Ceph config file '{}'", path));
   return {};
 }
 
 ops::Status RadosCluster::connect() {
   int rc = api_.rados_connect(handle_);
-  if (rc < 0) return ceph_error(rc, "connecting to the Ceph monitors (rados_connect)", "");
+  if (rc < 0) return ceph_error(rc, "connecting to the Ceph monitors (rados_connect)");
   return {};
 }
 
 ops::Result<std::string> RadosCluster::fsid() {
   char buf[64] = {};
   int rc = api_.rados_cluster_fsid(handle_, buf, sizeof(buf));
-  if (rc < 0) return ceph_error(rc, "rados_cluster_fsid", "");
+  if (rc < 0) return ceph_error(rc, "rados_cluster_fsid");
   return std::string(buf, static_cast<std::size_t>(rc));
 }
 
@@ -78,7 +78,7 @@ ops::Result<CommandReply> RadosCluster::mon_command(const std::string& json,
   CommandBuffers buffers(api_.rados_buffer_free);
   int rc = api_.rados_mon_command(handle_, cmd, 1, "", 0, &buffers.out, &buffers.out_len,
                                   &buffers.status, &buffers.status_len);
-  if (rc < 0) return ceph_error(rc, "mon command " + what, buffers.reply().status);
+  if (rc < 0) return ceph_error(rc, "mon command " + what);
   return buffers.reply();
 }
 
@@ -88,7 +88,7 @@ ops::Result<CommandReply> RadosCluster::mgr_command(const std::string& json,
   CommandBuffers buffers(api_.rados_buffer_free);
   int rc = api_.rados_mgr_command(handle_, cmd, 1, "", 0, &buffers.out, &buffers.out_len,
                                   &buffers.status, &buffers.status_len);
-  if (rc < 0) return ceph_error(rc, "mgr command " + what, buffers.reply().status);
+  if (rc < 0) return ceph_error(rc, "mgr command " + what);
   return buffers.reply();
 }
 
@@ -96,10 +96,10 @@ ops::Result<std::unique_ptr<CephfsCommandClient>> CephfsCommandClient::create(
     const LibcephfsApi& api, RadosCluster& cluster) {
   ceph_mount_info* mount = nullptr;
   int rc = api.ceph_create_from_rados(&mount, cluster.handle());
-  if (rc < 0) return ceph_error(rc, "ceph_create_from_rados", "");
+  if (rc < 0) return ceph_error(rc, "ceph_create_from_rados");
   std::unique_ptr<CephfsCommandClient> client(new CephfsCommandClient(api, mount));
   rc = api.ceph_init(mount);
-  if (rc < 0) return ceph_error(rc, "ceph_init (libcephfs, for MDS commands)", "");
+  if (rc < 0) return ceph_error(rc, "ceph_init (libcephfs, for MDS commands)");
   return client;
 }
 
@@ -113,8 +113,7 @@ ops::Result<CommandReply> CephfsCommandClient::mds_command(const std::string& md
   int rc = api_.ceph_mds_command(mount_, mds_name.c_str(), cmd, 1, "", 0, &buffers.out,
                                  &buffers.out_len, &buffers.status, &buffers.status_len);
   if (rc < 0) {
-    return ceph_error(rc, fmt::format("MDS command {} to mds.{}", what, mds_name),
-                      buffers.reply().status);
+    return ceph_error(rc, fmt::format("MDS command {} to mds.{}", what, mds_name));
   }
   return buffers.reply();
 }

@@ -42,7 +42,7 @@ std::string redact(std::string_view text, const std::vector<std::string>& sensit
   return out;
 }
 
-ErrorCode classify(std::string_view tool, std::string_view stderr_lower) {
+ErrorCode classify(std::string_view tool, int exit_code, std::string_view stderr_lower) {
   const bool relation_tool = tool.starts_with("relation-") || tool.starts_with("network-");
   if (relation_tool && contains(stderr_lower, "relation not found")) {
     return ErrorCode::kRelationNotFound;
@@ -50,6 +50,9 @@ ErrorCode classify(std::string_view tool, std::string_view stderr_lower) {
   if (tool.starts_with("secret-") && contains(stderr_lower, "not found")) {
     return ErrorCode::kSecretNotFound;
   }
+  // Juju exits 2 for flag and argument errors, e.g. a secret id that is not a secret URI: the
+  // value was refused, running the tool again will not help.
+  if (tool.starts_with("secret-") && exit_code == 2) return ErrorCode::kInvalidArgument;
   for (std::string_view text :
        {"permission denied", "access denied", "not the leader", "cannot write relation settings"}) {
     if (contains(stderr_lower, text)) return ErrorCode::kPermissionDenied;
@@ -61,7 +64,7 @@ ErrorCode classify(std::string_view tool, std::string_view stderr_lower) {
 
 Error classify_tool_failure(std::string_view tool, int exit_code, std::string_view stderr_text,
                             const std::vector<std::string>& sensitive) {
-  const ErrorCode code = classify(tool, lower(stderr_text));
+  const ErrorCode code = classify(tool, exit_code, lower(stderr_text));
 
   // Redact before cutting, so a value straddling the cut cannot leave a fragment behind.
   std::string detail = redact(trim(stderr_text), sensitive);

@@ -26,7 +26,9 @@ namespace ops::internal {
 
 // Classifies a tool that exited non-zero (exit_code < 0: killed by a signal). Message:
 // "<tool> failed (exit N): <stderr trimmed>", stderr cut to a few KiB, each of `sensitive`
-// replaced by "<redacted>".
+// replaced by "<redacted>". Codes as ops does (contract §2.3: relation not found, secret not
+// found, permission denied), plus kInvalidArgument for a secret-* tool that exits 2 (Juju's
+// code for a refused argument, e.g. a malformed secret id).
 Error classify_tool_failure(std::string_view tool, int exit_code, std::string_view stderr_text,
                             const std::vector<std::string>& sensitive = {});
 

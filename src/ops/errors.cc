@@ -39,7 +39,7 @@ void throw_error(const Error& error) {
     case ErrorCode::kSecretNotFound:
       throw SecretNotFoundError(error.message);
     default:
-      throw ModelError(error.message);
+      throw ModelError(error.message, error.code);
   }
 }
 

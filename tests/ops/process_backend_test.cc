@@ -655,6 +655,16 @@ TEST_F(ProcessBackend, NotFoundFromASecretToolIsSecretNotFound) {
   EXPECT_THAT(info.error().message, HasSubstr("secret-info-get failed (exit 1)"));
 }
 
+TEST_F(ProcessBackend, ARefusedSecretIdIsAnInvalidArgumentNotAToolFailure) {
+  fake_tool("secret-get", fails_with("ERROR secret URI \"secret:x/../y\" not valid\n", 2));
+  EXPECT_THAT(backend_.secret_get("secret:x/../y", std::nullopt, false, false),
+              FailsWith(ErrorCode::kInvalidArgument));
+  // Exit 1 (a run-time error) stays a model error: Juju should retry the hook.
+  fake_tool("secret-get", fails_with("ERROR connection is shut down\n", 1));
+  EXPECT_THAT(backend_.secret_get("secret:abc", std::nullopt, false, false),
+              FailsWith(ErrorCode::kModelError));
+}
+
 TEST_F(ProcessBackend, NotFoundFromOtherToolsIsAModelError) {
   fake_tool("config-get", fails_with("ERROR relation not found\n"));
   EXPECT_THAT(backend_.config_get(), FailsWith(ErrorCode::kModelError));

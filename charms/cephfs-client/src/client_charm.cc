@@ -278,9 +278,9 @@ void ClientCharm::on_mount_info_action(ops::ActionEvent& event) {
                      {"persistent", record ? "true" : "false"},
                      {"persisted-by", record.value_or("nothing")},
                      {"mountpoint", current->mountpoint},
-                     {"fsid", current->fsid},
+                     {"fsid", current->fsid.str()},
                      {"share", current->share()},
-                     {"user", current->user},
+                     {"user", current->user.str()},
                      {"method", std::string(to_string(current->method))},
                      {"options", comma_joined(current->access_options)}});
 }

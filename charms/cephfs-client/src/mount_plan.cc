@@ -2,6 +2,8 @@
 
 #include <fmt/ranges.h>
 
+#include <stdexcept>
+
 #include "cephx_key.h"
 #include "charms/storage_libs/v0/cephfs_share_validation.h"
 #include "charms/storage_libs/v0/cephfs_share_wire.h"
@@ -23,20 +25,32 @@ std::string_view to_string(MountMethod method) {
 
 std::string MountPlan::source() const {
   if (method == MountMethod::kFuse) return "none";
-  return user + "@" + fsid + "." + fs_name + "=" + path;
+  return user.str() + "@" + fsid.str() + "." + fs_name.str() + "=" + path.str();
 }
 
 std::string MountPlan::fs_type() const {
   return method == MountMethod::kFuse ? "fuse.ceph" : "ceph";
 }
 
+std::string MountPlan::kernel_mon_addr() const {
+  std::string out;
+  for (const auto& monitor : monitors) out += (out.empty() ? "" : "/") + monitor.kernel_form();
+  return out;
+}
+
+std::string MountPlan::conf_mon_host() const {
+  std::string out;
+  for (const auto& monitor : monitors) out += (out.empty() ? "" : ",") + monitor.str();
+  return out;
+}
+
 std::vector<std::string> MountPlan::mount_options() const {
   std::vector<std::string> out;
   if (method == MountMethod::kFuse) {
-    out = {"ceph.id=" + user, "ceph.conf=" + conf_file, "ceph.keyring=" + key_file,
-           "ceph.client_fs=" + fs_name, "ceph.client_mountpoint=" + path};
+    out = {"ceph.id=" + user.str(), "ceph.conf=" + conf_file, "ceph.keyring=" + key_file,
+           "ceph.client_fs=" + fs_name.str(), "ceph.client_mountpoint=" + path.str()};
   } else {
-    out = {"mon_addr=" + fmt::to_string(fmt::join(monitors, "/")), "secretfile=" + key_file};
+    out = {"mon_addr=" + kernel_mon_addr(), "secretfile=" + key_file};
   }
   out.insert(out.end(), access_options.begin(), access_options.end());
   out.emplace_back("_netdev");
@@ -50,81 +64,70 @@ std::string MountPlan::log_file() const {
 }
 
 nlohmann::json MountPlan::to_json() const {
-  return {{"mountpoint", mountpoint},
-          {"method", to_string(method)},
-          {"fsid", fsid},
-          {"fs_name", fs_name},
-          {"path", path},
-          {"monitors", monitors},
-          {"user", user},
-          {"access_options", access_options},
-          {"key_file", key_file},
-          {"conf_file", conf_file}};
+  std::vector<std::string> monitor_texts;
+  monitor_texts.reserve(monitors.size());
+  for (const auto& monitor : monitors) monitor_texts.push_back(monitor.str());
+  return {{"mountpoint", mountpoint}, {"method", to_string(method)},
+          {"fsid", fsid.str()},       {"fs_name", fs_name.str()},
+          {"path", path.str()},       {"monitors", monitor_texts},
+          {"user", user.str()},       {"access_options", access_options},
+          {"key_file", key_file},     {"conf_file", conf_file}};
 }
+
+namespace {
+
+// The plan's own checks on top of the types (see the header).
+ops::Status check_plan(const MountPlan& plan) {
+  if (auto valid = validate_mountpoint(plan.mountpoint); !valid) return valid;
+  if (plan.path.str().find_first_of(",%\\\"'") != std::string::npos) {
+    return invalid("path contains one of , % \\ \" or '");
+  }
+  if (plan.monitors.empty()) return invalid("monitor_hosts is empty");
+  return {};
+}
+
+template <class Field>
+Field field(const nlohmann::json& value, const char* name) {
+  auto parsed = Field::parse(value.at(name).get<std::string>(), name);
+  if (!parsed) throw std::invalid_argument(parsed.error().message);
+  return std::move(*parsed);
+}
+
+}  // namespace
 
 ops::Result<MountPlan> MountPlan::from_json(const nlohmann::json& value) {
+  // The record is this unit's own, but it is re-validated like remote data: a plan exists only
+  // with valid fields.
   try {
-    MountPlan plan;
-    plan.mountpoint = value.at("mountpoint").get<std::string>();
-    plan.method =
-        value.at("method").get<std::string>() == "fuse" ? MountMethod::kFuse : MountMethod::kKernel;
-    plan.fsid = value.at("fsid").get<std::string>();
-    plan.fs_name = value.at("fs_name").get<std::string>();
-    plan.path = value.at("path").get<std::string>();
-    plan.monitors = value.at("monitors").get<std::vector<std::string>>();
-    plan.user = value.at("user").get<std::string>();
-    plan.access_options = value.at("access_options").get<std::vector<std::string>>();
-    plan.key_file = value.at("key_file").get<std::string>();
-    plan.conf_file = value.at("conf_file").get<std::string>();
+    std::vector<cephfs::MonitorAddress> monitors;
+    for (const auto& monitor : value.at("monitors")) {
+      auto parsed = cephfs::MonitorAddress::parse(monitor.get<std::string>());
+      if (!parsed) throw std::invalid_argument(parsed.error().message);
+      monitors.push_back(std::move(*parsed));
+    }
+    const std::string method = value.at("method").get<std::string>();
+    if (method != "fuse" && method != "kernel") throw std::invalid_argument("unknown method");
+    MountPlan plan{.mountpoint = value.at("mountpoint").get<std::string>(),
+                   .method = method == "fuse" ? MountMethod::kFuse : MountMethod::kKernel,
+                   .fsid = field<cephfs::Fsid>(value, "fsid"),
+                   .fs_name = field<cephfs::CephFsName>(value, "fs_name"),
+                   .path = field<cephfs::SharePath>(value, "path"),
+                   .monitors = std::move(monitors),
+                   .user = field<cephfs::CephxUser>(value, "user"),
+                   .access_options = value.at("access_options").get<std::vector<std::string>>(),
+                   .key_file = value.at("key_file").get<std::string>(),
+                   .conf_file = value.at("conf_file").get<std::string>()};
+    if (auto valid = check_plan(plan); !valid) throw std::invalid_argument(valid.error().message);
     return plan;
   } catch (const nlohmann::json::exception& e) {
+    // Only the exception's id: nlohmann's what() may quote the stored text.
     return ops::Error{ops::ErrorCode::kCorruptState,
-                      std::string("the stored mount record is unreadable: ") + e.what()};
+                      "the stored mount record is unreadable (JSON error " + std::to_string(e.id) +
+                          "); the next mount hook rewrites it"};
+  } catch (const std::invalid_argument& e) {
+    return ops::Error{ops::ErrorCode::kCorruptState,
+                      std::string("the stored mount record is invalid: ") + e.what()};
   }
-}
-
-ops::Result<std::string> normalise_monitor(std::string_view monitor, MountMethod method) {
-  const bool typed_single =
-      monitor.starts_with("v1:") || monitor.starts_with("v2:") || monitor.starts_with("any:");
-  // A single typed address is checked as the one-entry vector it stands for.
-  const std::string as_vector =
-      typed_single ? "[" + std::string(monitor) + "]" : std::string(monitor);
-  if (auto valid = v0::validate_monitor_host(as_vector); !valid) {
-    return invalid(
-        "monitor address is not <host>:<port>, v1:<ip>:<port> or a [v2:...,v1:...] "
-        "vector");
-  }
-  if (!(as_vector.starts_with("[") && as_vector.ends_with("]"))) {
-    // "<host>:<port>" or "[IPv6]:port".
-    if (monitor.find_first_of(",/") != std::string_view::npos) {
-      return invalid("monitor address contains ',' or '/'");
-    }
-    return std::string(monitor);
-  }
-  if (method == MountMethod::kFuse) return std::string(monitor);
-  // An address vector: pick v1, else any, else v2.
-  std::string_view inner = std::string_view(as_vector).substr(1, as_vector.size() - 2);
-  std::optional<std::string_view> chosen;
-  int chosen_rank = 99;
-  while (!inner.empty()) {
-    auto comma = inner.find(',');
-    std::string_view entry = inner.substr(0, comma);
-    inner = comma == std::string_view::npos ? std::string_view() : inner.substr(comma + 1);
-    int rank = 99;
-    if (entry.starts_with("v1:")) rank = 0;
-    if (entry.starts_with("any:")) rank = 1;
-    if (entry.starts_with("v2:")) rank = 2;
-    if (rank < chosen_rank) {
-      chosen_rank = rank;
-      chosen = entry.substr(entry.find(':') + 1);
-    }
-  }
-  if (!chosen) return invalid("monitor address vector has no v1, v2 or any address");
-  std::string_view address = *chosen;
-  if (auto slash = address.find('/'); slash != std::string_view::npos) {
-    address = address.substr(0, slash);
-  }
-  return std::string(address);
 }
 
 ops::Result<MountPlan> make_mount_plan(const ClientConfig& config, MountMethod method,
@@ -140,30 +143,34 @@ ops::Result<MountPlan> make_mount_plan(const ClientConfig& config, MountMethod m
   if (auto key = cephx::validate_cephx_key(auth.key); !key) {
     return invalid("key: " + key.error().message);
   }
-  if (share.path.find_first_of(",%\\\"' \t\n") != std::string::npos) {
-    return invalid("path contains one of , % \\ \" ' or whitespace");
-  }
-  MountPlan plan;
-  plan.mountpoint = config.mountpoint;
-  plan.method = method;
-  plan.fsid = share.fsid;
-  plan.fs_name = share.name;
-  plan.path = share.path;
-  plan.user = auth.username;
-  plan.access_options = config.access_options();
+  // validate_share_info accepted every field, so each parse below succeeds; the plan holds the
+  // parsed types, not the strings.
+  auto fsid = cephfs::Fsid::parse(share.fsid);
+  auto fs_name = cephfs::CephFsName::parse(share.name);
+  auto path = cephfs::SharePath::parse(share.path);
+  auto user = cephfs::CephxUser::parse(auth.username);
+  if (!fsid || !fs_name || !path || !user) return invalid("share data invalid");
+  std::vector<cephfs::MonitorAddress> monitors;
+  monitors.reserve(share.monitor_hosts.size());
   for (const auto& monitor : share.monitor_hosts) {
-    auto normalised = normalise_monitor(monitor, method);
-    if (!normalised) return normalised.error();
-    plan.monitors.push_back(std::move(*normalised));
+    auto parsed = cephfs::MonitorAddress::parse(monitor);
+    if (!parsed) return invalid(parsed.error().message);
+    monitors.push_back(std::move(*parsed));
   }
   const std::string base =
       std::string(kCredentialDir) + "/" + std::string(app_name) + "." + std::to_string(relation_id);
-  if (method == MountMethod::kFuse) {
-    plan.key_file = base + ".keyring";
-    plan.conf_file = base + ".conf";
-  } else {
-    plan.key_file = base + ".secret";
-  }
+  const bool fuse = method == MountMethod::kFuse;
+  MountPlan plan{.mountpoint = config.mountpoint,
+                 .method = method,
+                 .fsid = std::move(*fsid),
+                 .fs_name = std::move(*fs_name),
+                 .path = std::move(*path),
+                 .monitors = std::move(monitors),
+                 .user = std::move(*user),
+                 .access_options = config.access_options(),
+                 .key_file = base + (fuse ? ".keyring" : ".secret"),
+                 .conf_file = fuse ? base + ".conf" : std::string()};
+  if (auto valid = check_plan(plan); !valid) return valid.error();
   return plan;
 }
 

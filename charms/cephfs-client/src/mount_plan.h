@@ -2,16 +2,18 @@
 // configuration and the provider's data after strict validation. It holds no key: the key goes
 // straight from the relation to the key file (MountManager::write_credentials).
 //
-// Validation (make_mount_plan), on top of the library's validate_share_info/validate_auth_info:
+// Trust boundary: every field that comes from the provider is a validated type of
+// cephfs/share_fields.h (Fsid, CephFsName, SharePath, MonitorAddress, CephxUser), so a plan can
+// only be made from values that passed their grammar; make_mount_plan and from_json (the stored
+// record is re-validated too) are the only ways to make one. On top of the types:
 //  - the key must be a cephx key (cephx_key.h);
-//  - path: no ',' '%' '\' quotes or whitespace (it ends up in mount options and in a unit file);
-//  - monitors, kernel: a Ceph address vector "[v2:a:3300/0,v1:a:6789/0]" or a typed address
-//    "v1:a:6789" is reduced to one address (v1, else any, else v2, without the nonce), so every
-//    monitor is "<host>:<port>" with no ',' or '/' and can be joined into mon_addr=<a>/<b>;
-//  - monitors, fuse: typed addresses stay typed (the vector or "v1:a:6789" as published), so
-//    the client knows the protocol of a non-standard port and a refused key fails at once
-//    instead of after client_mount_timeout; untyped ones stay "<host>:<port>". They are joined
-//    into the conf file's mon_host = <a>,<b> (Ceph parses ',' after a ']' as a separator).
+//  - path: no ',' '%' '\' or quotes (it ends up in mount options and in a unit file);
+//  - the mountpoint must pass validate_mountpoint (client_config.h);
+//  - monitors, kernel: each as its kernel_form() "<host>:<port>" (from a vector: v1, else any,
+//    else v2, without the nonce), joined into mon_addr=<a>/<b>;
+//  - monitors, fuse: as published (str()), so the client knows the protocol of a non-standard
+//    port and a refused key fails at once instead of after client_mount_timeout; joined into the
+//    conf file's mon_host = <a>,<b> (Ceph parses ',' after a ']' as a separator).
 // Errors (kInvalidArgument) are one sentence naming the field, never the key.
 //
 // Files (paths on the target machine; the MountManager may put them under a test root):
@@ -33,6 +35,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cephfs/share_fields.h"
 #include "charms/storage_libs/v0/cephfs_share_types.h"
 #include "client_config.h"
 #include "ops/result.h"
@@ -45,16 +48,16 @@ std::string_view to_string(MountMethod method);  // "kernel", "fuse"
 inline constexpr std::string_view kCredentialDir = "/etc/ceph/cephfs-client";
 
 struct MountPlan {
-  std::string mountpoint;
+  std::string mountpoint;  // passed validate_mountpoint
   MountMethod method = MountMethod::kKernel;
-  std::string fsid;
-  std::string fs_name;
-  std::string path;
-  std::vector<std::string> monitors;  // see normalise_monitor
-  std::string user;                   // cephx id without "client."
-  std::vector<std::string> access_options;
-  std::string key_file;   // secret file (kernel) or keyring (fuse)
-  std::string conf_file;  // fuse only
+  cephfs::Fsid fsid;
+  cephfs::CephFsName fs_name;
+  cephfs::SharePath path;
+  std::vector<cephfs::MonitorAddress> monitors;
+  cephfs::CephxUser user;                   // cephx id without "client."
+  std::vector<std::string> access_options;  // ClientConfig::access_options()
+  std::string key_file;                     // secret file (kernel) or keyring (fuse)
+  std::string conf_file;                    // fuse only
 
   // The device: "<user>@<fsid>.<fs_name>=<path>" (kernel, the syntax mount.ceph documents), or
   // "none" (fuse: the share is in the options, as in an fstab line for mount.fuse.ceph).
@@ -64,7 +67,11 @@ struct MountPlan {
   // The -o options, in order; never the key.
   std::vector<std::string> mount_options() const;
   // "<fs_name>:<path>", as the provider's sharepoint.
-  std::string share() const { return fs_name + ":" + path; }
+  std::string share() const { return fs_name.str() + ":" + path.str(); }
+  // mon_addr's value (kernel): the kernel forms joined with '/'.
+  std::string kernel_mon_addr() const;
+  // mon_host's value (ceph.conf, fuse): the addresses as published, joined with ','.
+  std::string conf_mon_host() const;
   // ceph-fuse's log file: /var/log/ceph/<app>.<relation id>.ceph-fuse.log (named like the key
   // file, so one per application and relation).
   std::string log_file() const;
@@ -79,10 +86,5 @@ ops::Result<MountPlan> make_mount_plan(const ClientConfig& config, MountMethod m
                                        const charms::storage_libs::v0::CephFSShareInfo& share,
                                        const charms::storage_libs::v0::CephFSAuthInfo& auth,
                                        std::string_view app_name, int relation_id);
-
-// One monitor for `method` (see the file comment): kernel "<host>:<port>"; fuse the typed form
-// when the provider gave one. kInvalidArgument when it cannot be used.
-ops::Result<std::string> normalise_monitor(std::string_view monitor,
-                                           MountMethod method = MountMethod::kKernel);
 
 }  // namespace cephfs_client

@@ -26,10 +26,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kMarker =
-    "# Written by the cephfs-client charm. Do not edit: the charm rewrites or removes this file.";
-constexpr std::string_view kFstabMarker = "# cephfs-client charm: ";
-constexpr std::string_view kFstabMarkerEnd = " (written by the charm; do not edit)";
 constexpr std::string_view kFstab = "/etc/fstab";
 // ceph-fuse gives up on the cluster after this many seconds; the command itself after
 // kMountTimeout (which must be longer).
@@ -231,47 +227,6 @@ ops::Status run_command(const std::vector<std::string>& argv, std::chrono::secon
   return io_error(command + " failed (" + how + ")" + (err_line.empty() ? "" : ": " + err_line));
 }
 
-std::string mount_unit_name(std::string_view mountpoint) {
-  while (mountpoint.starts_with('/')) mountpoint.remove_prefix(1);
-  while (mountpoint.ends_with('/')) mountpoint.remove_suffix(1);
-  if (mountpoint.empty()) return "-.mount";
-  std::string out;
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (std::size_t i = 0; i < mountpoint.size(); ++i) {
-    const char c = mountpoint[i];
-    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                       c == ':' || c == '_' || (c == '.' && i != 0);
-    if (c == '/') {
-      out += '-';
-    } else if (plain) {
-      out += c;
-    } else {
-      const auto byte = static_cast<unsigned char>(c);
-      out += "\\x";
-      out += kHex[byte >> 4];
-      out += kHex[byte & 15];
-    }
-  }
-  return out + ".mount";
-}
-
-std::string mount_unit_text(const MountPlan& plan) {
-  std::string text(kMarker);
-  text += "\n[Unit]\nDescription=CephFS share " + plan.share() + " (cephfs-client)\n";
-  text += "After=network-online.target\nWants=network-online.target\n\n";
-  text += "[Mount]\nWhat=" + plan.source() + "\nWhere=" + plan.mountpoint +
-          "\nType=" + plan.fs_type() +
-          "\nOptions=" + fmt::to_string(fmt::join(plan.mount_options(), ",")) + "\n\n";
-  text += "[Install]\nWantedBy=remote-fs.target\n";
-  return text;
-}
-
-std::string fstab_entry(const MountPlan& plan) {
-  return std::string(kFstabMarker) + plan.mountpoint + std::string(kFstabMarkerEnd) + "\n" +
-         plan.source() + " " + plan.mountpoint + " " + plan.fs_type() + " " +
-         fmt::to_string(fmt::join(plan.mount_options(), ",")) + " 0 0\n";
-}
-
 std::string created_mountpoint_marker(std::string_view mountpoint) {
   std::string name = mount_unit_name(mountpoint);
   name.resize(name.size() - std::string_view(".mount").size());
@@ -285,13 +240,13 @@ std::vector<std::string> direct_mount_command(const MountPlan& plan) {
             "-c",
             plan.conf_file,
             "-n",
-            "client." + plan.user,
+            "client." + plan.user.str(),
             "-k",
             plan.key_file,
             "--client_fs",
-            plan.fs_name,
+            plan.fs_name.str(),
             "-r",
-            plan.path,
+            plan.path.str(),
             "--client_mount_timeout=" + std::to_string(kClientMountTimeout),
             "--log-file",
             plan.log_file(),
@@ -299,7 +254,7 @@ std::vector<std::string> direct_mount_command(const MountPlan& plan) {
             access,
             plan.mountpoint};
   }
-  std::vector<std::string> options = {"mon_addr=" + fmt::to_string(fmt::join(plan.monitors, "/")),
+  std::vector<std::string> options = {"mon_addr=" + plan.kernel_mon_addr(),
                                       "secretfile=" + plan.key_file};
   options.insert(options.end(), plan.access_options.begin(), plan.access_options.end());
   return {"mount",
@@ -374,20 +329,22 @@ ops::Result<bool> SystemMountManager::write_credentials(const MountPlan& plan,
   if (::chmod(dir.c_str(), 0700) != 0) {
     return io_error("cannot set the mode of " + dir.string() + ": " + std::strerror(errno));
   }
-  std::string key_text;
+  // Every text is rendered (and checked) before anything is written: a refused value leaves
+  // the machine as it was.
+  auto key_text =
+      plan.method == MountMethod::kFuse ? render_keyring(plan, key) : render_secret_file(key);
+  if (!key_text) return key_text.error();
+  std::optional<std::string> conf;
   if (plan.method == MountMethod::kFuse) {
-    key_text = "[client." + plan.user + "]\n\tkey = " + std::string(key) + "\n";
-  } else {
-    key_text = std::string(key) + "\n";
+    auto rendered = render_ceph_conf(plan);
+    if (!rendered) return rendered.error();
+    conf = std::move(*rendered);
   }
-  auto key_changed = write_atomically(under_root(plan.key_file), key_text, 0600);
+  auto key_changed = write_atomically(under_root(plan.key_file), *key_text, 0600);
   if (!key_changed) return key_changed;
   bool changed = *key_changed;
-  if (plan.method == MountMethod::kFuse) {
-    const std::string conf = "[global]\n\tfsid = " + plan.fsid +
-                             "\n\tmon_host = " + fmt::to_string(fmt::join(plan.monitors, ",")) +
-                             "\n";
-    auto conf_changed = write_atomically(under_root(plan.conf_file), conf, 0600);
+  if (conf) {
+    auto conf_changed = write_atomically(under_root(plan.conf_file), *conf, 0600);
     if (!conf_changed) return conf_changed;
     changed = changed || *conf_changed;
   }
@@ -459,11 +416,10 @@ ops::Status SystemMountManager::unmount(const MountPlan& plan) {
 std::optional<std::string> SystemMountManager::persistent_record(const MountPlan& plan) {
   const std::string unit = mount_unit_name(plan.mountpoint);
   if (auto text = read_file(under_root("/etc/systemd/system/" + unit));
-      text && text->starts_with(kMarker)) {
+      text && text->starts_with(kUnitMarker)) {
     return "systemd unit " + unit;
   }
-  const std::string marker =
-      std::string(kFstabMarker) + plan.mountpoint + std::string(kFstabMarkerEnd);
+  const std::string marker = fstab_marker(plan.mountpoint);
   if (auto fstab = read_file(under_root(kFstab))) {
     std::istringstream lines(*fstab);
     for (std::string line; std::getline(lines, line);) {
@@ -476,14 +432,16 @@ std::optional<std::string> SystemMountManager::persistent_record(const MountPlan
 ops::Status SystemMountManager::mount_with_systemd(const MountPlan& plan, bool remount) {
   const std::string unit = mount_unit_name(plan.mountpoint);
   const fs::path unit_path = under_root("/etc/systemd/system/" + unit);
-  if (auto existing = read_file(unit_path); existing && !existing->starts_with(kMarker)) {
+  if (auto existing = read_file(unit_path); existing && !existing->starts_with(kUnitMarker)) {
     return io_error("the systemd unit " + unit_path.string() +
                     " exists and was not written by this charm; remove it or choose another "
                     "mountpoint");
   }
   std::error_code ec;
   fs::create_directories(unit_path.parent_path(), ec);
-  auto changed = write_atomically(unit_path, mount_unit_text(plan), 0644);
+  auto unit_text = render_mount_unit(plan);
+  if (!unit_text) return unit_text.error();
+  auto changed = write_atomically(unit_path, *unit_text, 0644);
   if (!changed) return changed.error();
   if (*changed) {
     if (auto reloaded = run_({"systemctl", "daemon-reload"}, kSystemctlTimeout); !reloaded) {
@@ -500,7 +458,7 @@ ops::Status SystemMountManager::unmount_with_systemd(const MountPlan& plan) {
   const std::string unit = mount_unit_name(plan.mountpoint);
   const fs::path unit_path = under_root("/etc/systemd/system/" + unit);
   auto existing = read_file(unit_path);
-  if (!existing || !existing->starts_with(kMarker)) return {};
+  if (!existing || !existing->starts_with(kUnitMarker)) return {};
   if (auto stopped = run_({"systemctl", "disable", "--now", unit}, kSystemctlTimeout); !stopped) {
     return stopped;
   }
@@ -553,8 +511,13 @@ ops::Status SystemMountManager::update_fstab(const MountPlan& plan, bool present
   const auto old = read_file(path);
   if (!old && !present) return {};
   const std::string text = old.value_or("");
-  const std::string marker =
-      std::string(kFstabMarker) + plan.mountpoint + std::string(kFstabMarkerEnd);
+  const std::string marker = fstab_marker(plan.mountpoint);
+  std::string entry;
+  if (present) {
+    auto rendered = render_fstab_entry(plan);
+    if (!rendered) return rendered.error();
+    entry = std::move(*rendered);
+  }
   // Split keeping every byte: each piece is a line with its '\n' (the last may lack it).
   std::vector<std::string_view> lines;
   for (std::size_t start = 0; start < text.size();) {
@@ -573,7 +536,7 @@ ops::Status SystemMountManager::update_fstab(const MountPlan& plan, bool present
     const std::string_view line = strip(lines[i]);
     if (line == marker) {
       ++i;  // this charm's entry follows its marker
-      if (present && !placed) out += fstab_entry(plan);
+      if (present && !placed) out += entry;
       placed = true;
       continue;
     }
@@ -588,7 +551,7 @@ ops::Status SystemMountManager::update_fstab(const MountPlan& plan, bool present
   }
   if (present && !placed) {
     if (!out.empty() && !out.ends_with('\n')) out += '\n';
-    out += fstab_entry(plan);
+    out += entry;
   }
   if (out == text) return {};
   struct stat st {};

@@ -10,7 +10,7 @@
 //
 // direct (no systemd, e.g. containers and CI): the charm mounts itself and records the mount in
 // /etc/fstab, as two lines: a marker comment "# cephfs-client charm: <mountpoint> ..." and the
-// entry after it (fstab_entry). The file is rewritten atomically (temporary file, fsync,
+// entry after it (render_fstab_entry). The file is rewritten atomically (temporary file, fsync,
 // rename) with every other line kept byte for byte; an entry for the mountpoint that this charm
 // did not write is never replaced (error).
 //   ceph-fuse -c <conf> -n client.<user> -k <keyring> --client_fs <fs> -r <path>
@@ -23,7 +23,9 @@
 // Both modes: a mountpoint directory the charm creates is recorded first in
 // /etc/ceph/cephfs-client/<escaped mountpoint>.created-mountpoint (0600, written atomically,
 // holding the mountpoint; created_mountpoint_marker), consulted and removed on unmount.
-// Both modes: the key only ever travels in a 0600 file in a 0700 directory (never argv);
+// Both modes: the key only ever travels in a 0600 file in a 0700 directory (never argv); every
+// file's text comes from mount_files.h, whose renderers refuse values the format would split,
+// and is rendered before anything is written;
 //   apt-get update -q; apt-get install -y -q --no-install-recommends ceph-common | ceph-fuse
 //   (only when mount.ceph / ceph-fuse is missing).
 //
@@ -38,6 +40,7 @@
 #include <string>
 #include <vector>
 
+#include "mount_files.h"
 #include "mount_manager.h"
 
 namespace cephfs_client {
@@ -53,14 +56,6 @@ using CommandRunner =
 ops::Status run_command(const std::vector<std::string>& argv,
                         std::chrono::seconds timeout = std::chrono::seconds(60));
 
-// `systemd-escape --path <mountpoint>` + ".mount", e.g. "/srv/my-data" -> "srv-my\x2ddata.mount".
-std::string mount_unit_name(std::string_view mountpoint);
-// The unit file text for a plan.
-std::string mount_unit_text(const MountPlan& plan);
-// The two /etc/fstab lines for a plan (marker comment + entry, each ending in '\n'), e.g.
-//   # cephfs-client charm: /srv/data (written by the charm; do not edit)
-//   none /srv/data fuse.ceph ceph.id=alice,ceph.conf=...,_netdev 0 0
-std::string fstab_entry(const MountPlan& plan);
 // The file recording that the charm created `mountpoint`, e.g. "/srv/my-data" ->
 // "/etc/ceph/cephfs-client/srv-my\x2ddata.created-mountpoint" (named as the mount unit; no
 // key file ends so).

@@ -274,7 +274,7 @@ TEST_F(ClientCharmTest, ChangedShareRemounts) {
       share_info_json({kFsid, "ceph-fs", "/volumes/a", {"10.5.0.81:6789"}});
   out = ctx.run(ctx.on.relation_changed(out.get_relation(1)), out);
   EXPECT_TRUE(called("mount /srv/data remount=1"));
-  EXPECT_EQ(fake_->mounts.at("/srv/data").path, "/volumes/a");
+  EXPECT_EQ(fake_->mounts.at("/srv/data").path.str(), "/volumes/a");
   EXPECT_EQ(out.unit_status, ops::ActiveStatus("mounted ceph-fs:/volumes/a at /srv/data"));
 }
 
@@ -341,8 +341,8 @@ TEST_F(ClientCharmTest, KeepsTypedMonitorAddressesForCephFuse) {
                {kFsid, "ceph-fs", "/", {"[v2:127.0.0.1:40001,v1:127.0.0.1:40002]"}})))},
            .secrets = {credentials()}};
   ctx.run(ctx.on.relation_changed(in.get_relation(1), 0), in);
-  EXPECT_THAT(fake_->mounts.at("/srv/data").monitors,
-              ElementsAre("[v2:127.0.0.1:40001,v1:127.0.0.1:40002]"));
+  EXPECT_EQ(fake_->mounts.at("/srv/data").conf_mon_host(),
+            "[v2:127.0.0.1:40001,v1:127.0.0.1:40002]");
 }
 
 TEST_F(ClientCharmTest, ExplicitKernelMethodIsKeptInAContainer) {
@@ -409,6 +409,17 @@ TEST_F(ClientCharmTest, IsBlockedWithoutMountingOnEachMalformedRemoteDatum) {
        prefix},
       {"monitor without a port", with("share_info", share(kFsid, "ceph-fs", "/", {"10.5.0.80"})),
        credentials(), prefix},
+      // Issue 15: the NUL cut the old IPv6 check short; the rest reached the unit and ceph.conf.
+      {"monitor with a NUL and unit directives",
+       with("share_info",
+            share(kFsid, "ceph-fs", "/",
+                  {std::string("[::1\0\n[Unit]\nFailureAction=reboot-force]:6789", 45)})),
+       credentials(), prefix},
+      {"path with a .. segment",
+       with("share_info", share(kFsid, "ceph-fs", "/volumes/../x", {"10.5.0.80:6789"})),
+       credentials(), prefix},
+      {"auth naming a malformed secret id", with("auth", "secret:../../etc\n--peek"), credentials(),
+       auth_prefix + "auth names a secret id that is not a Juju secret URI"},
       {"auth without a kind", with("auth", "garbage"), credentials(),
        auth_prefix + "Could not get the kind of auth info"},
       {"auth of an unknown kind", with("auth", "scheme:/path"), credentials(),

@@ -41,38 +41,87 @@ TEST(MountPlan, CorruptStoredRecordIsAnError) {
   EXPECT_EQ(MountPlan::from_json({{"mountpoint", 3}}).error().code, ops::ErrorCode::kCorruptState);
 }
 
-TEST(MountPlan, NormalisesMonitors) {
-  EXPECT_EQ(*normalise_monitor("10.0.0.1:6789"), "10.0.0.1:6789");
-  EXPECT_EQ(*normalise_monitor("[::1]:6789"), "[::1]:6789");
-  EXPECT_EQ(*normalise_monitor("mon.example.com:6789"), "mon.example.com:6789");
-  EXPECT_EQ(*normalise_monitor("[v2:10.0.0.1:3300/0,v1:10.0.0.1:6789/0]"), "10.0.0.1:6789");
-  EXPECT_EQ(*normalise_monitor("[v2:10.0.0.1:3300/0]"), "10.0.0.1:3300");
-  EXPECT_FALSE(normalise_monitor("10.0.0.1:6789,10.0.0.2:6789").ok());
-  EXPECT_FALSE(normalise_monitor("10.0.0.1").ok());
-  EXPECT_FALSE(normalise_monitor("").ok());
+std::vector<std::string> texts(const std::vector<cephfs::MonitorAddress>& monitors) {
+  std::vector<std::string> out;
+  for (const auto& monitor : monitors) out.push_back(monitor.str());
+  return out;
+}
+
+TEST(MountPlan, KernelUsesOneHostPortPerMonitor) {
+  auto monitors = share();
+  monitors.monitor_hosts = {"10.0.0.1:6789",        "[::1]:6789",
+                            "mon.example.com:6789", "[v2:10.0.0.1:3300/0,v1:10.0.0.1:6789/0]",
+                            "[v2:10.0.0.2:3300/0]", "v2:10.0.0.3:3300"};
+  auto plan = make_mount_plan(config(), MountMethod::kKernel, monitors, {"u", kKey}, "c", 1);
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  EXPECT_EQ(plan->kernel_mon_addr(),
+            "10.0.0.1:6789/[::1]:6789/mon.example.com:6789/10.0.0.1:6789/10.0.0.2:3300/"
+            "10.0.0.3:3300");
 }
 
 TEST(MountPlan, KeepsTypedMonitorAddressesForCephFuseOnly) {
   const std::string vector = "[v2:127.0.0.1:40001/0,v1:127.0.0.1:40002/0]";
-  EXPECT_EQ(*normalise_monitor(vector, MountMethod::kFuse), vector);
-  EXPECT_EQ(*normalise_monitor(vector, MountMethod::kKernel), "127.0.0.1:40002");
-  EXPECT_EQ(*normalise_monitor("v1:127.0.0.1:40002", MountMethod::kFuse), "v1:127.0.0.1:40002");
-  EXPECT_EQ(*normalise_monitor("v2:127.0.0.1:40001", MountMethod::kKernel), "127.0.0.1:40001");
-  EXPECT_EQ(*normalise_monitor("10.0.0.1:6789", MountMethod::kFuse), "10.0.0.1:6789");
-  EXPECT_FALSE(normalise_monitor("v1:10.0.0.1", MountMethod::kFuse).ok());
-  EXPECT_FALSE(normalise_monitor("[v2:10.0.0.1:3300 mon_host=x]", MountMethod::kFuse).ok());
-  EXPECT_FALSE(normalise_monitor("v3:10.0.0.1:6789", MountMethod::kFuse).ok());
-
   auto typed = share();
   typed.monitor_hosts = {vector, "[v2:127.0.0.2:3300/0,v1:127.0.0.2:6789/0]"};
   auto fuse = make_mount_plan(config(), MountMethod::kFuse, typed, {"u", kKey}, "app", 2);
   ASSERT_TRUE(fuse.ok()) << fuse.error().message;
-  EXPECT_THAT(fuse->monitors, ElementsAre(vector, "[v2:127.0.0.2:3300/0,v1:127.0.0.2:6789/0]"));
+  EXPECT_THAT(texts(fuse->monitors),
+              ElementsAre(vector, "[v2:127.0.0.2:3300/0,v1:127.0.0.2:6789/0]"));
+  EXPECT_EQ(fuse->conf_mon_host(), vector + ",[v2:127.0.0.2:3300/0,v1:127.0.0.2:6789/0]");
   EXPECT_EQ(fuse->log_file(), "/var/log/ceph/app.2.ceph-fuse.log");
   auto kernel = make_mount_plan(config(), MountMethod::kKernel, typed, {"u", kKey}, "app", 2);
   ASSERT_TRUE(kernel.ok());
   EXPECT_THAT(kernel->mount_options(),
               ::testing::Contains("mon_addr=127.0.0.1:40002/127.0.0.2:6789"));
+}
+
+TEST(MountPlan, RefusesMonitorsThatCouldInjectIntoAFileOrOptions) {
+  // Each was (or could be) a way from share_info into the unit's Options= or ceph.conf's
+  // mon_host: the NUL one passed the old IPv6 check, which handed c_str() to inet_pton.
+  using namespace std::string_literals;
+  const std::string nul_unit = "[::1\0\n[Unit]\nFailureAction=reboot-force]:6789"s;
+  const std::string nul_conf = "[v1:[::1\0]:6789\n\tlog_file = /etc/shadow]"s;
+  for (const std::string& monitor :
+       {nul_unit, nul_conf, std::string("10.0.0.1:6789\nlog_file=/x"),
+        std::string("10.0.0.1:6789,10.0.0.2:6789"), std::string("[v2:10.0.0.1:3300 mon_host=x]"),
+        std::string("v3:10.0.0.1:6789"), std::string("v1:10.0.0.1"), std::string("10.0.0.1"),
+        std::string("")}) {
+    for (auto method : {MountMethod::kKernel, MountMethod::kFuse}) {
+      auto bad = share();
+      bad.monitor_hosts = {monitor};
+      auto plan = make_mount_plan(config(), method, bad, {"u", kKey}, "c", 1);
+      EXPECT_FALSE(plan.ok()) << "accepted " << cephfs::quote_untrusted(monitor) << " for "
+                              << to_string(method);
+    }
+  }
+}
+
+TEST(MountPlan, RefusesDotSegmentsInThePath) {
+  for (const char* path : {"/..", "/a/../b", "/./a", "/a/."}) {
+    auto bad = share();
+    bad.path = path;
+    EXPECT_FALSE(make_mount_plan(config(), MountMethod::kFuse, bad, {"u", kKey}, "c", 1).ok())
+        << path;
+  }
+}
+
+TEST(MountPlan, StoredRecordIsRevalidated) {
+  auto plan = make_mount_plan(config(), MountMethod::kFuse, share(), {"u", kKey}, "c", 1);
+  ASSERT_TRUE(plan.ok());
+  for (const char* field : {"fsid", "fs_name", "path", "user"}) {
+    auto record = plan->to_json();
+    record[field] = "x\ny";
+    auto back = MountPlan::from_json(record);
+    ASSERT_FALSE(back.ok()) << field;
+    EXPECT_EQ(back.error().code, ops::ErrorCode::kCorruptState);
+    EXPECT_THAT(back.error().message, ::testing::Not(HasSubstr("\n")));
+  }
+  auto record = plan->to_json();
+  record["monitors"] = {"10.0.0.1:6789\n[x]"};
+  EXPECT_FALSE(MountPlan::from_json(record).ok());
+  record = plan->to_json();
+  record["mountpoint"] = "/etc/x";
+  EXPECT_FALSE(MountPlan::from_json(record).ok());
 }
 
 TEST(MountPlan, RejectsOptionInjectionInThePath) {

@@ -402,7 +402,7 @@ TEST_F(SystemMountManagerTest, FstabRewriteKeepsEveryForeignLineByteForByte) {
   const MountPlan fuse = plan(MountMethod::kFuse);
   ASSERT_TRUE(m.mount(fuse, false).ok());
   const std::string with_entry = read(root_ / "etc/fstab");
-  EXPECT_EQ(with_entry, foreign + "\n" + fstab_entry(fuse));
+  EXPECT_EQ(with_entry, foreign + "\n" + *render_fstab_entry(fuse));
   EXPECT_EQ(mode_of(root_ / "etc/fstab"), 0640u);
   EXPECT_FALSE(fs::exists(root_ / "etc/fstab.tmp"));
   // A changed option replaces the entry in place.
@@ -411,7 +411,7 @@ TEST_F(SystemMountManagerTest, FstabRewriteKeepsEveryForeignLineByteForByte) {
       *make_mount_plan(config, MountMethod::kFuse, {"fsid-1", "cephfs", "/", {"10.0.0.1:6789"}},
                        {"alice", kKey}, "cephfs-client", 4);
   ASSERT_TRUE(m.mount(read_only, true).ok());
-  EXPECT_EQ(read(root_ / "etc/fstab"), foreign + "\n" + fstab_entry(read_only));
+  EXPECT_EQ(read(root_ / "etc/fstab"), foreign + "\n" + *render_fstab_entry(read_only));
   ASSERT_TRUE(m.unmount(read_only).ok());
   EXPECT_EQ(read(root_ / "etc/fstab"), foreign + "\n");
   EXPECT_EQ(m.persistent_record(read_only), std::nullopt);

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "cephfs/ceph_names.h"
+#include "cephfs/share_fields.h"
 #include "ops/errors.h"
 #include "ops/log.h"
 #include "ops/model.h"
@@ -180,8 +181,8 @@ ops::Status ProxyCharm::provision_new(ops::Relation& relation, const std::string
       .subvolume = {fs_name, cephfs::sanitize_name(raw), config.subvolume_group},
       .client_id = cephfs::sanitize_name(app().name + "-" + std::to_string(relation.id))};
   if (record.subvolume.name != raw) {
-    ops::log::info("Share '{}' requested on relation {} maps to subvolume '{}'", raw,
-                   relation.to_string(), record.subvolume.name);
+    ops::log::info("Share '{}' requested on relation {} maps to subvolume '{}'",
+                   cephfs::escape_untrusted(raw), relation.to_string(), record.subvolume.name);
   }
   for (const auto& [id, other] : records) {
     if (other.subvolume == record.subvolume) {

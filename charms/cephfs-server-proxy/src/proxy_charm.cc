@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "cephfs/share_fields.h"
 #include "ops/errors.h"
 #include "ops/log.h"
 #include "ops/model.h"
@@ -67,10 +68,11 @@ std::optional<ProxyCharm::Share> ProxyCharm::load_share() {
 void ProxyCharm::publish(ops::Relation& relation, const Share& share, std::string_view requested) {
   auto status = share_.set_share(relation.id, share.share_info, share.auth_info);
   if (status) {
-    ops::log::info(
-        "Published share {}:{} to relation {}{}", share.share_info.name, share.share_info.path,
-        relation.to_string(),
-        requested.empty() ? std::string() : fmt::format(" (requested: '{}')", requested));
+    ops::log::info("Published share {}:{} to relation {}{}", share.share_info.name,
+                   share.share_info.path, relation.to_string(),
+                   requested.empty()
+                       ? std::string()
+                       : fmt::format(" (requested: '{}')", cephfs::escape_untrusted(requested)));
     return;
   }
   if (status.error().code == ops::ErrorCode::kRelationNotFound) {
@@ -125,7 +127,8 @@ void ProxyCharm::on_share_requested(v0::ShareRequestedEvent& event) {
   // One INFO line per request, written by what answers it (publish, or provisioning's own lines),
   // so that answering a request costs one juju-log call, not two.
   const std::string requested = event.name().value_or("");
-  ops::log::debug("Share requested on relation {}: '{}'", event.relation->to_string(), requested);
+  ops::log::debug("Share requested on relation {}: '{}'", event.relation->to_string(),
+                  cephfs::escape_untrusted(requested));
   if (is_provisioning_mode(config().all())) {
     reconcile({.republish = event.relation->id});
     return;
@@ -134,7 +137,7 @@ void ProxyCharm::on_share_requested(v0::ShareRequestedEvent& event) {
   // Not deferred: the config-changed that completes the configuration publishes everywhere.
   if (!share) {
     ops::log::info("Share '{}' requested on relation {} is not published: the unit is blocked",
-                   requested, event.relation->to_string());
+                   cephfs::escape_untrusted(requested), event.relation->to_string());
     return;
   }
   publish(*event.relation, *share, requested);

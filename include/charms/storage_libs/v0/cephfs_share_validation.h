@@ -3,15 +3,13 @@
 // only refuse values that cannot describe a mountable share or could inject mount options.
 //
 // Contract (all functions pure and thread-safe; errors are kInvalidArgument with a wire code, see
-// cephfs_share_wire.h, and list every problem found, separated by "; "):
-//  - fsid: 1-64 characters of [0-9A-Za-z-]. A real fsid is a UUID, but the upstream test fixture
-//    ("123456789-0abc-defg-hijk-lmnopqrstuvw") is not, and conformance must pass.
-//  - name: 1-255 characters of [0-9A-Za-z_.-] (the characters `ceph fs new` accepts).
-//  - path: absolute, at most 4096 bytes, valid UTF-8, no whitespace or control characters.
-//  - monitor_hosts: at least one; each accepted by validate_monitor_host.
-//  - auth: username 1-255 characters of [0-9A-Za-z_.-] (the cephx id without "client."); key
-//    non-empty base64 ([A-Za-z0-9+/], '=' padding only at the end, length a multiple of 4). The
-//    key's text never appears in a message.
+// cephfs_share_wire.h, and list every problem found, separated by "; "). The grammar of every
+// field is that of its validated type in cephfs/share_fields.h (one grammar, used here, by the
+// mount plan and by the file writers):
+//  - fsid: cephfs::Fsid; name: cephfs::CephFsName; path: cephfs::SharePath;
+//  - monitor_hosts: at least one; each a cephfs::MonitorAddress;
+//  - auth: username a cephfs::CephxUser; key non-empty base64 ([A-Za-z0-9+/], '=' padding only
+//    at the end, length a multiple of 4). The key's text never appears in a message.
 //  Code invalid-share-info for share info, invalid-auth-info for credentials.
 //
 // Example:
@@ -30,11 +28,9 @@ namespace charms::storage_libs::v0 {
 ops::Status validate_share_info(const CephFSShareInfo& share_info);
 ops::Status validate_auth_info(const CephFSAuthInfo& auth_info);
 
-// One MON address, in one of the forms Ceph and mount.ceph accept:
-//   <host>:<port>       host = IPv4, [IPv6] or a DNS name; port 1-65535
-//   [<addr>,<addr>...]  a Ceph address vector; addr = v1:|v2:|any: then IPv4:port or
-//                       [IPv6]:port, optionally /<nonce>, e.g.
-//                       [v2:10.0.0.1:3300/0,v1:10.0.0.1:6789/0]
+// One MON address (cephfs::MonitorAddress): <host>:<port> (host IPv4, [IPv6] or a DNS name), a
+// typed address v1:|v2:|any:<ip>:<port>[/<nonce>], or an address vector of typed addresses, e.g.
+// [v2:10.0.0.1:3300/0,v1:10.0.0.1:6789/0].
 ops::Status validate_monitor_host(std::string_view host);
 
 }  // namespace charms::storage_libs::v0

@@ -21,6 +21,8 @@
 //   auth-secret-not-found the secret named by `auth` is not visible: not granted, removed or a
 //                         wrong id (ours; kSecretNotFound; LIBPATCH 2 raises SecretNotFoundError)
 //   relation-data-unavailable  a hook tool failed while reading the data (ours; kModelError)
+//   invalid-secret-id     auth is "secret:..." but not a Juju secret URI (ours; kInvalidData:
+//                         refused before any secret-get, so a hostile id never reaches argv)
 // For the two auth-kind codes the detail is exactly the warning LIBPATCH 2 logs, so a requirer can
 // log wire_error_detail() and produce the same log line as a Python charm. Messages never contain
 // a cephx key, secret content or the text of an `auth` value (auth-secret-not-found names the
@@ -65,6 +67,7 @@ inline constexpr std::string_view kInvalidAuthInfo = "invalid-auth-info";
 inline constexpr std::string_view kInvalidEncoding = "invalid-encoding";
 inline constexpr std::string_view kAuthSecretNotFound = "auth-secret-not-found";
 inline constexpr std::string_view kRelationDataUnavailable = "relation-data-unavailable";
+inline constexpr std::string_view kInvalidSecretId = "invalid-secret-id";
 
 // The warnings LIBPATCH 2 logs for a malformed `auth` (protocol reference, section 4).
 inline constexpr std::string_view kAuthWithoutKindWarning = "Could not get the kind of auth info";
@@ -105,12 +108,17 @@ struct AuthSecretReference {
   friend bool operator==(const AuthSecretReference&, const AuthSecretReference&) = default;
 };
 
+// Whether `value` is a Juju secret URI: "secret:<id>" or "secret://<source uuid>/<id>", id 1-64
+// of [0-9a-z] (Juju's are 20-character xids), source 1-64 of [0-9A-Za-z-].
+bool is_secret_uri(std::string_view value);
+
 // What an `auth` value names: a secret to resolve, or credentials given inline ("plain:").
 using AuthValue = std::variant<AuthSecretReference, CephFSAuthInfo>;
 
 // Parses an `auth` value, splitting at the first ':'. Empty gives nullopt. Errors:
 // invalid-auth-format (no ':'), unknown-auth-kind (kind not exactly "secret" or "plain"),
-// invalid-auth-content (plain: followed by anything but {"username": str, "key": str}).
+// invalid-secret-id (secret: but not is_secret_uri), invalid-auth-content (plain: followed by
+// anything but {"username": str, "key": str}).
 ops::Result<std::optional<AuthValue>> parse_auth(std::string_view value);
 
 // "plain:" + json.dumps({"username": ..., "key": ...}). Fails only on invalid UTF-8.

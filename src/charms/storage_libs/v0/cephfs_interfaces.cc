@@ -112,9 +112,14 @@ ops::Result<std::optional<CephFSAuthInfo>> MountEventBase::auth_info() const {
         "the secret " + detail::quote_for_message(id) + " named by `auth` in relation " +
             relation->to_string() +
             " is not visible to this unit (not granted to this application, removed, or a "
-            "wrong id); the provider must grant it: " +
-            e.what());
+            "wrong id); the provider must grant it");
   } catch (const ops::ModelError& e) {
+    if (e.code() == ops::ErrorCode::kInvalidArgument) {
+      // Juju refused the id itself (secret-get exited 2): bad remote data, not a failed tool.
+      return detail::make_wire_error(ops::ErrorCode::kInvalidData, kInvalidSecretId,
+                                     "Juju refused the secret id named by `auth` in relation " +
+                                         relation->to_string() + " as malformed");
+    }
     return detail::make_wire_error(ops::ErrorCode::kModelError, kRelationDataUnavailable,
                                    "cannot read the secret named by `auth` in relation " +
                                        relation->to_string() + ": " + e.what());

@@ -11,10 +11,11 @@
 namespace charms::storage_libs::v0 {
 namespace {
 
-constexpr std::array<std::string_view, 9> kWireCodes = {
+constexpr std::array<std::string_view, 10> kWireCodes = {
     kInvalidShareInfo,   kInvalidAuthFormat,  kUnknownAuthKind,
     kInvalidAuthContent, kInvalidCache,       kInvalidAuthInfo,
-    kInvalidEncoding,    kAuthSecretNotFound, kRelationDataUnavailable};
+    kInvalidEncoding,    kAuthSecretNotFound, kRelationDataUnavailable,
+    kInvalidSecretId};
 
 ops::Error invalid_data(std::string_view wire_code, std::string_view explanation) {
   return detail::make_wire_error(ops::ErrorCode::kInvalidData, wire_code, explanation);
@@ -207,6 +208,30 @@ ops::Result<std::optional<CephFSShareInfo>> decode_share_info(std::string_view v
   return std::optional<CephFSShareInfo>(std::move(share_info));
 }
 
+bool is_secret_uri(std::string_view value) {
+  constexpr std::string_view kScheme = "secret:";
+  if (!value.starts_with(kScheme)) return false;
+  std::string_view rest = value.substr(kScheme.size());
+  const auto in_range = [](std::string_view text, auto allowed) {
+    if (text.empty() || text.size() > 64) return false;
+    for (char c : text) {
+      if (!allowed(c)) return false;
+    }
+    return true;
+  };
+  if (rest.starts_with("//")) {
+    rest.remove_prefix(2);
+    const std::size_t slash = rest.find('/');
+    if (slash == std::string_view::npos) return false;
+    const bool source_ok = in_range(rest.substr(0, slash), [](char c) {
+      return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
+    });
+    if (!source_ok) return false;
+    rest.remove_prefix(slash + 1);
+  }
+  return in_range(rest, [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'); });
+}
+
 ops::Result<std::optional<AuthValue>> parse_auth(std::string_view value) {
   if (value.empty()) return std::optional<AuthValue>{};
   const std::size_t colon = value.find(':');
@@ -215,6 +240,11 @@ ops::Result<std::optional<AuthValue>> parse_auth(std::string_view value) {
   }
   const std::string_view kind = value.substr(0, colon);
   if (kind == "secret") {
+    if (!is_secret_uri(value)) {
+      return invalid_data(kInvalidSecretId,
+                          "auth names a secret id that is not a Juju secret URI "
+                          "(secret:<id> or secret://<model uuid>/<id>)");
+    }
     return std::optional<AuthValue>(AuthSecretReference{std::string(value)});
   }
   if (kind != "plain") return invalid_data(kUnknownAuthKind, kUnknownAuthKindWarning);
