@@ -117,6 +117,15 @@ TEST_F(ClientCharmTest, IsBlockedNamingTheProblemForEachInvalidMountpoint) {
        "mountpoint '/var/lib/juju/x' invalid: /var/lib/juju is a system "
        "directory"},
       {"/run/x", "mountpoint '/run/x' invalid: /run is a system directory"},
+      {"/home/x",
+       "mountpoint '/home/x' invalid: /home holds directories that local users own or can write "
+       "to; one could swap a directory for a symlink and redirect a mount made as root (use a "
+       "directory below /srv or /mnt)"},
+      {"/tmp/e2e/data",
+       "mountpoint '/tmp/e2e/data' invalid: /tmp holds directories that local users own or can "
+       "write to; one could swap a directory for a symlink and redirect a mount made as root (use "
+       "a directory below /srv or /mnt)"},
+      {"/var/lib/data", "mountpoint '/var/lib/data' invalid: /var/lib is a system directory"},
       {"/lib64/x", "mountpoint '/lib64/x' invalid: /lib64 is a system directory"},
       {"/srv",
        "mountpoint '/srv' invalid: mounting over /srv would hide local data; use a "
@@ -754,22 +763,22 @@ class ClientCharmOnAMachineWithoutSystemd : public ::testing::Test {
 
 TEST_F(ClientCharmOnAMachineWithoutSystemd, AutoMountsWithCephFuseAndRecordsTheMountInFstab) {
   auto ctx = make_context();
-  State out = relation_changed(ctx, State{.config = {{"mountpoint", "/tmp/e2e/data"}},
+  State out = relation_changed(ctx, State{.config = {{"mountpoint", "/mnt/e2e/data"}},
                                           .relations = {share_relation()},
                                           .secrets = {credentials()}});
-  EXPECT_EQ(out.unit_status, ops::ActiveStatus("mounted ceph-fs:/ at /tmp/e2e/data"));
+  EXPECT_EQ(out.unit_status, ops::ActiveStatus("mounted ceph-fs:/ at /mnt/e2e/data"));
   ASSERT_EQ(commands_.size(), 1u);
   EXPECT_EQ(commands_[0],
             "ceph-fuse -c /etc/ceph/cephfs-client/cephfs-client.1.conf -n client.ceph-client -k "
             "/etc/ceph/cephfs-client/cephfs-client.1.keyring --client_fs ceph-fs -r / "
             "--client_mount_timeout=30 --log-file /var/log/ceph/cephfs-client.1.ceph-fuse.log "
-            "-o exec,suid,dev,rw /tmp/e2e/data");
+            "-o exec,suid,dev,rw /mnt/e2e/data");
   std::ifstream fstab(root_ / "etc/fstab");
   std::string first, second;
   std::getline(fstab, first);
   std::getline(fstab, second);
-  EXPECT_EQ(first, "# cephfs-client charm: /tmp/e2e/data (written by the charm; do not edit)");
-  EXPECT_THAT(second, StartsWith("none /tmp/e2e/data fuse.ceph ceph.id=ceph-client,"));
+  EXPECT_EQ(first, "# cephfs-client charm: /mnt/e2e/data (written by the charm; do not edit)");
+  EXPECT_THAT(second, StartsWith("none /mnt/e2e/data fuse.ceph ceph.id=ceph-client,"));
   ctx.run(ctx.on.action("mount-info"), out);
   EXPECT_EQ(ctx.action_results["method"], "fuse");
   EXPECT_EQ(ctx.action_results["mounted"], "true");

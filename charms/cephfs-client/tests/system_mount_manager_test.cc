@@ -327,7 +327,7 @@ TEST_F(SystemMountManagerTest, WithoutSystemdMountsWithCephFuseUsingOnlyFilesFor
   play_mount_tools();
   auto m = manager();
   ASSERT_FALSE(m.systemd_running());
-  const MountPlan fuse = plan(MountMethod::kFuse, "/tmp/e2e/share");
+  const MountPlan fuse = plan(MountMethod::kFuse, "/mnt/e2e/share");
   ASSERT_TRUE(m.write_credentials(fuse, kKey).ok());
   auto status = m.mount(fuse, false);
   ASSERT_TRUE(status.ok()) << status.error().message;
@@ -337,7 +337,7 @@ TEST_F(SystemMountManagerTest, WithoutSystemdMountsWithCephFuseUsingOnlyFilesFor
                           "client.alice", "-k", "/etc/ceph/cephfs-client/cephfs-client.4.keyring",
                           "--client_fs", "cephfs", "-r", "/", "--client_mount_timeout=30",
                           "--log-file", "/var/log/ceph/cephfs-client.4.ceph-fuse.log", "-o",
-                          "exec,suid,dev,rw", "/tmp/e2e/share"));
+                          "exec,suid,dev,rw", "/mnt/e2e/share"));
   EXPECT_EQ(timeouts_[0], std::chrono::seconds(60));
   for (const auto& arg : argvs_[0]) EXPECT_THAT(arg, Not(HasSubstr(kKey)));
   EXPECT_TRUE(fs::is_directory(root_ / "var/log/ceph"));
@@ -346,8 +346,8 @@ TEST_F(SystemMountManagerTest, WithoutSystemdMountsWithCephFuseUsingOnlyFilesFor
   EXPECT_EQ(mode_of(root_ / "etc/ceph/cephfs-client/cephfs-client.4.keyring"), 0600u);
   EXPECT_FALSE(fs::exists(root_ / "etc/systemd"));
   EXPECT_EQ(read(root_ / "etc/fstab"),
-            "# cephfs-client charm: /tmp/e2e/share (written by the charm; do not edit)\n"
-            "none /tmp/e2e/share fuse.ceph ceph.id=alice,ceph.conf=/etc/ceph/cephfs-client/"
+            "# cephfs-client charm: /mnt/e2e/share (written by the charm; do not edit)\n"
+            "none /mnt/e2e/share fuse.ceph ceph.id=alice,ceph.conf=/etc/ceph/cephfs-client/"
             "cephfs-client.4.conf,ceph.keyring=/etc/ceph/cephfs-client/cephfs-client.4.keyring,"
             "ceph.client_fs=cephfs,ceph.client_mountpoint=/,exec,suid,dev,rw,_netdev 0 0\n");
   EXPECT_EQ(mode_of(root_ / "etc/fstab"), 0644u);
