@@ -4,6 +4,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -748,8 +749,8 @@ class ClientCharmOnAMachineWithoutSystemd : public ::testing::Test {
             }
             return {};
           };
-          return std::make_unique<ClientCharm>(framework,
-                                               std::make_unique<SystemMountManager>(root_, run));
+          return std::make_unique<ClientCharm>(
+              framework, std::make_unique<SystemMountManager>(root_, run, ::geteuid()));
         });
   }
 
@@ -821,8 +822,8 @@ TEST_F(ClientCharmOnAMachineWithoutSystemd, ADirectoryCreatedByAFailedHookIsRemo
           }
           return {};
         };
-        return std::make_unique<ClientCharm>(framework,
-                                             std::make_unique<SystemMountManager>(root_, run));
+        return std::make_unique<ClientCharm>(
+            framework, std::make_unique<SystemMountManager>(root_, run, ::geteuid()));
       });
   State in{.config = {{"mountpoint", "/srv/data"}},
            .relations = {share_relation()},
@@ -851,6 +852,47 @@ TEST_F(ClientCharmOnAMachineWithoutSystemd, ADirectoryCreatedByAFailedHookIsRemo
   out = ctx.run(ctx.on.relation_broken(out.get_relation(1)), out);
   EXPECT_FALSE(std::filesystem::exists(root_ / "srv/data"));
   EXPECT_FALSE(std::filesystem::exists(marker));
+}
+
+// A local user who could swap a directory on the path for a symlink would have root mount the
+// share (and write through it) wherever the link points: blocked, saying why, and nothing runs.
+TEST_F(ClientCharmOnAMachineWithoutSystemd, ASymlinkedMountpointBlocksAndRunsNoMountCommand) {
+  std::filesystem::create_directories(root_ / "etc");
+  std::filesystem::create_directories(root_ / "srv");
+  std::filesystem::create_directory_symlink(root_ / "etc", root_ / "srv/data");
+  auto ctx = make_context();
+  State out = relation_changed(ctx, State{.config = {{"mountpoint", "/srv/data"}},
+                                          .relations = {share_relation()},
+                                          .secrets = {credentials()}});
+  EXPECT_EQ(out.unit_status,
+            ops::BlockedStatus(
+                "cannot mount ceph-fs:/ at /srv/data: mountpoint '/srv/data' "
+                "unsafe: /srv/data is a symlink; every existing directory on the "
+                "path must be a real directory owned by " +
+                std::string(::geteuid() == 0 ? "root" : "uid " + std::to_string(::geteuid())) +
+                " and not writable by group or others"));
+  EXPECT_TRUE(commands_.empty()) << testing::PrintToString(commands_);
+  EXPECT_FALSE(std::filesystem::exists(root_ / "etc/fstab"));
+}
+
+TEST_F(ClientCharmOnAMachineWithoutSystemd, AMountpointSwappedForASymlinkAfterAnUnmountIsRefused) {
+  auto ctx = make_context();
+  State out = relation_changed(ctx, State{.config = {{"mountpoint", "/srv/data"}},
+                                          .relations = {share_relation()},
+                                          .secrets = {credentials()}});
+  ASSERT_EQ(out.unit_status, ops::ActiveStatus("mounted ceph-fs:/ at /srv/data"));
+  // The share went away (e.g. a lazy unmount) and a user put a symlink where the directory was.
+  write_mountinfo("");
+  std::filesystem::create_directories(root_ / "home/mallory");
+  std::filesystem::remove(root_ / "srv/data");
+  std::filesystem::create_directory_symlink(root_ / "home/mallory", root_ / "srv/data");
+  commands_.clear();
+  out = ctx.run(ctx.on.update_status(), out);
+  EXPECT_EQ(out.unit_status.name, "blocked");
+  EXPECT_THAT(out.unit_status.message,
+              StartsWith("cannot mount ceph-fs:/ at /srv/data: mountpoint '/srv/data' unsafe: "
+                         "/srv/data is a symlink; "));
+  EXPECT_TRUE(commands_.empty()) << testing::PrintToString(commands_);
 }
 
 TEST_F(ClientCharmOnAMachineWithoutSystemd, AutoUsesTheKernelClientWhenTheKernelKnowsCeph) {
