@@ -120,8 +120,13 @@ class CharmsE2e : public SimTest {
 
   const std::string& mount_root() {
     if (mount_root_.empty()) {
-      char pattern[] = "/tmp/sl-e2e-mnt-XXXXXX";
-      mount_root_ = mkdtemp(pattern);
+      // Not under /tmp: the client refuses a mountpoint in a tree local users can write to, and
+      // every directory on the path must be root's and not writable by group or others.
+      ::mkdir("/mnt", 0755);
+      char pattern[] = "/mnt/sl-e2e-mnt-XXXXXX";
+      const char* made = mkdtemp(pattern);
+      EXPECT_NE(made, nullptr) << "cannot create a directory in /mnt";
+      mount_root_ = made != nullptr ? made : "";
     }
     return mount_root_;
   }

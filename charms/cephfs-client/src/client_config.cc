@@ -5,13 +5,19 @@
 namespace cephfs_client {
 namespace {
 
+// Trees that local users own or can write to (world-writable, sticky or per-user directories):
+// a user there can replace a directory on the mountpoint's path by a symlink (or own it) and
+// redirect a mount made as root onto any path of the machine.
+constexpr std::array<std::string_view, 5> kUserWritableTrees = {"/tmp", "/var/tmp", "/dev/shm",
+                                                                "/home", "/var/spool"};
 constexpr std::array<std::string_view, 18> kSystemTrees = {
     "/etc", "/proc", "/sys",          "/dev",     "/boot",         "/usr",
     "/bin", "/sbin", "/lib",          "/lib32",   "/lib64",        "/libx32",
     "/run", "/snap", "/var/lib/juju", "/var/log", "/var/lib/dpkg", "/var/lib/apt"};
-constexpr std::array<std::string_view, 2> kMoreSystemTrees = {"/var/cache/apt", "/var/lib/snapd"};
-constexpr std::array<std::string_view, 9> kLocalDataRoots = {
-    "/home", "/root", "/srv", "/mnt", "/opt", "/media", "/tmp", "/var", "/var/lib"};
+constexpr std::array<std::string_view, 4> kMoreSystemTrees = {"/var/cache/apt", "/var/lib/snapd",
+                                                              "/var/lib", "/root"};
+constexpr std::array<std::string_view, 5> kLocalDataRoots = {"/srv", "/mnt", "/opt", "/media",
+                                                             "/var"};
 
 bool within(std::string_view path, std::string_view tree) {
   return path == tree || (path.starts_with(tree) && path[tree.size()] == '/');
@@ -64,6 +70,14 @@ ops::Status validate_mountpoint(std::string_view mountpoint) {
       return invalid(mountpoint, "it must be normalised (no . or .. segments)");
     }
     start = end + 1;
+  }
+  for (auto tree : kUserWritableTrees) {
+    if (within(mountpoint, tree)) {
+      return invalid(mountpoint, std::string(tree) +
+                                     " holds directories that local users own or can write to; "
+                                     "one could swap a directory for a symlink and redirect a "
+                                     "mount made as root (use a directory below /srv or /mnt)");
+    }
   }
   for (auto tree : kSystemTrees) {
     if (within(mountpoint, tree)) {

@@ -7,16 +7,20 @@
 //                                       mount, i.e. inside a container)
 //
 // Mountpoint rules: absolute, normalised (no "//", "." or ".." segments, no trailing "/"),
-// characters A-Z a-z 0-9 _ . @ + - and '/', at most 1024 bytes; not "/"; not inside a system tree
-// (/etc /proc /sys /dev /boot /usr /bin /sbin /lib /lib32 /lib64 /libx32 /run /snap /var/lib/juju
-// /var/log /var/lib/dpkg /var/lib/apt /var/cache/apt /var/lib/snapd); and not exactly one of
-// /home /root /srv /mnt /opt /media /tmp /var /var/lib (mounting over them would hide local
-// data; a directory below them is fine). The character set excludes commas, spaces, newlines,
-// quotes and '%', so a mountpoint can never inject mount options or systemd specifiers.
+// characters A-Z a-z 0-9 _ . @ + - and '/', at most 1024 bytes; not "/"; not at or under a tree
+// that local users own or can write to (/tmp /var/tmp /dev/shm /home /var/spool: the charm
+// mounts as root, and a user who can replace a directory on the path by a symlink redirects the
+// mount anywhere); not at or under a system tree (/etc /proc /sys /dev /boot /usr /bin /sbin /lib
+// /lib32 /lib64 /libx32 /run /snap /root /var/lib /var/log /var/cache/apt); and not exactly one
+// of /srv /mnt /opt /media /var (mounting over them would hide local data; a directory below
+// them is fine). The character set excludes commas, spaces, newlines, quotes and '%', so a
+// mountpoint can never inject mount options or systemd specifiers. These rules are about the
+// name only; SystemMountManager checks the directories on the machine (mountpoint_guard.h).
 //
 // Errors (kInvalidArgument) read as statuses: "No configured mountpoint (set the mountpoint
-// option)", "mountpoint '/etc/x' invalid: /etc is a system directory", "mount-method 'nfs'
-// invalid: use auto, kernel or fuse".
+// option)", "mountpoint '/etc/x' invalid: /etc is a system directory", "mountpoint '/home/x'
+// invalid: /home holds directories that local users own or can write to; ...", "mount-method
+// 'nfs' invalid: use auto, kernel or fuse".
 #pragma once
 
 #include <nlohmann/json.hpp>

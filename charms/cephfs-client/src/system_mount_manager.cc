@@ -19,6 +19,8 @@
 #include <sstream>
 #include <thread>
 
+#include "mountpoint_guard.h"
+
 extern char** environ;
 
 namespace cephfs_client {
@@ -266,8 +268,9 @@ std::vector<std::string> direct_mount_command(const MountPlan& plan) {
           fmt::to_string(fmt::join(options, ","))};
 }
 
-SystemMountManager::SystemMountManager(std::filesystem::path root, CommandRunner run)
-    : root_(std::move(root)), run_(std::move(run)) {}
+SystemMountManager::SystemMountManager(std::filesystem::path root, CommandRunner run,
+                                       uid_t trusted_uid)
+    : root_(std::move(root)), run_(std::move(run)), trusted_uid_(trusted_uid) {}
 
 fs::path SystemMountManager::under_root(std::string_view absolute) const {
   while (absolute.starts_with('/')) absolute.remove_prefix(1);
@@ -358,16 +361,15 @@ ops::Status SystemMountManager::remove_credentials(const MountPlan& plan) {
 }
 
 ops::Result<bool> SystemMountManager::create_mountpoint(const std::string& mountpoint) {
+  // Before anything is written: a path a local user can change is refused, existing or not.
+  if (auto safe = check_mountpoint_components(root_, mountpoint, trusted_uid_); !safe) {
+    return safe.error();
+  }
   const fs::path path = under_root(mountpoint);
   const fs::path marker = under_root(created_mountpoint_marker(mountpoint));
   const std::string record = mountpoint + "\n";
   std::error_code ec;
-  if (fs::exists(path, ec)) {
-    if (!fs::is_directory(path, ec)) {
-      return io_error(mountpoint + " exists and is not a directory");
-    }
-    return read_file(marker) == record;
-  }
+  if (fs::exists(fs::symlink_status(path, ec))) return read_file(marker) == record;
   // The record first: a hook that fails after the mkdir must not lose it.
   const fs::path dir = under_root(kCredentialDir);
   fs::create_directories(dir, ec);
@@ -376,13 +378,11 @@ ops::Result<bool> SystemMountManager::create_mountpoint(const std::string& mount
     return io_error("cannot set the mode of " + dir.string() + ": " + std::strerror(errno));
   }
   if (auto written = write_atomically(marker, record, 0600); !written) return written.error();
-  fs::create_directories(path, ec);
-  if (ec) {
-    const std::string why = ec.message();
+  auto created = create_mountpoint_directories(root_, mountpoint, trusted_uid_);
+  if (!created || !*created) {  // failed, or root made it in the meantime: not this charm's
     (void)remove_file(marker);
-    return io_error("cannot create " + mountpoint + ": " + why);
   }
-  return true;
+  return created;
 }
 
 ops::Status SystemMountManager::remove_created_mountpoint(const std::string& mountpoint) {
@@ -402,6 +402,11 @@ ops::Status SystemMountManager::remove_created_mountpoint(const std::string& mou
 }
 
 ops::Status SystemMountManager::mount(const MountPlan& plan, bool remount) {
+  // At every mount, not only when the directory was made: a directory swapped for a symlink
+  // since then is refused before any file is written or command run.
+  if (auto safe = check_mountpoint_components(root_, plan.mountpoint, trusted_uid_); !safe) {
+    return safe;
+  }
   return systemd_running() ? mount_with_systemd(plan, remount) : mount_directly(plan, remount);
 }
 
@@ -473,6 +478,10 @@ ops::Status SystemMountManager::mount_directly(const MountPlan& plan, bool remou
   if (*mounted && is_cephfs(**mounted)) {
     if (!remount) return {};
     if (auto done = umount_if_mounted(plan.mountpoint); !done) return done;
+    // Unmounted, the directory itself is visible again and must pass the full check.
+    if (auto safe = check_mountpoint_components(root_, plan.mountpoint, trusted_uid_); !safe) {
+      return safe;
+    }
   }
   const bool fuse = plan.method == MountMethod::kFuse;
   const std::string see_log = fuse ? " (see " + plan.log_file() + ")" : "";

@@ -20,6 +20,16 @@
 //   connected"). ceph-fuse daemonizes and its parent exits with the mount's result; the mount
 //   is then checked in /proc/self/mountinfo.
 //
+// Both modes, the mountpoint (mountpoint_guard.h): the charm mounts as root, so a local
+// unprivileged user must not be able to redirect the mount through a symlink or a directory they
+// own or can write to. Every existing component of the mountpoint must be a real directory (no
+// symlink) owned by `trusted_uid` (root) and not writable by group or others. create_mountpoint
+// checks before writing anything, creates missing components one by one with mkdirat (0755,
+// never following a symlink) and checks again; mount checks again before any file is written or
+// command run (and, in direct mode, again after unmounting for a remount), so a directory
+// swapped for a symlink after creation is refused. Such a path can only be changed by root, so
+// nothing can change between the check and the mount. Refusals are kInvalidArgument, e.g.
+// "mountpoint '/srv/a/b' unsafe: /srv/a is a symlink; ...".
 // Both modes: a mountpoint directory the charm creates is recorded first in
 // /etc/ceph/cephfs-client/<escaped mountpoint>.created-mountpoint (0600, written atomically,
 // holding the mountpoint; created_mountpoint_marker), consulted and removed on unmount.
@@ -30,9 +40,13 @@
 //   (only when mount.ceph / ceph-fuse is missing).
 //
 // `root` prefixes every path the manager reads or writes ("/" in production; a temporary
-// directory in tests); commands get the real paths. `run` runs one command with a timeout; by
-// default run_command.
+// directory in tests) and is trusted (never checked); commands get the real paths. `run` runs
+// one command with a timeout; by default run_command. `trusted_uid` is the owner every
+// mountpoint directory must have: root (0) in production; tests that do not run as root pass
+// ::geteuid().
 #pragma once
+
+#include <sys/types.h>
 
 #include <chrono>
 #include <filesystem>
@@ -65,7 +79,8 @@ std::vector<std::string> direct_mount_command(const MountPlan& plan);
 
 class SystemMountManager : public MountManager {
  public:
-  explicit SystemMountManager(std::filesystem::path root = "/", CommandRunner run = run_command);
+  explicit SystemMountManager(std::filesystem::path root = "/", CommandRunner run = run_command,
+                              uid_t trusted_uid = 0);
 
   bool kernel_client_usable() override;
   ops::Status install_tools(MountMethod method) override;
@@ -94,6 +109,7 @@ class SystemMountManager : public MountManager {
 
   std::filesystem::path root_;
   CommandRunner run_;
+  uid_t trusted_uid_;
 };
 
 }  // namespace cephfs_client

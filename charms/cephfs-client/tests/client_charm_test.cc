@@ -4,6 +4,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -117,6 +118,15 @@ TEST_F(ClientCharmTest, IsBlockedNamingTheProblemForEachInvalidMountpoint) {
        "mountpoint '/var/lib/juju/x' invalid: /var/lib/juju is a system "
        "directory"},
       {"/run/x", "mountpoint '/run/x' invalid: /run is a system directory"},
+      {"/home/x",
+       "mountpoint '/home/x' invalid: /home holds directories that local users own or can write "
+       "to; one could swap a directory for a symlink and redirect a mount made as root (use a "
+       "directory below /srv or /mnt)"},
+      {"/tmp/e2e/data",
+       "mountpoint '/tmp/e2e/data' invalid: /tmp holds directories that local users own or can "
+       "write to; one could swap a directory for a symlink and redirect a mount made as root (use "
+       "a directory below /srv or /mnt)"},
+      {"/var/lib/data", "mountpoint '/var/lib/data' invalid: /var/lib is a system directory"},
       {"/lib64/x", "mountpoint '/lib64/x' invalid: /lib64 is a system directory"},
       {"/srv",
        "mountpoint '/srv' invalid: mounting over /srv would hide local data; use a "
@@ -750,8 +760,8 @@ class ClientCharmOnAMachineWithoutSystemd : public ::testing::Test {
             }
             return {};
           };
-          return std::make_unique<ClientCharm>(framework,
-                                               std::make_unique<SystemMountManager>(root_, run));
+          return std::make_unique<ClientCharm>(
+              framework, std::make_unique<SystemMountManager>(root_, run, ::geteuid()));
         });
   }
 
@@ -765,22 +775,22 @@ class ClientCharmOnAMachineWithoutSystemd : public ::testing::Test {
 
 TEST_F(ClientCharmOnAMachineWithoutSystemd, AutoMountsWithCephFuseAndRecordsTheMountInFstab) {
   auto ctx = make_context();
-  State out = relation_changed(ctx, State{.config = {{"mountpoint", "/tmp/e2e/data"}},
+  State out = relation_changed(ctx, State{.config = {{"mountpoint", "/mnt/e2e/data"}},
                                           .relations = {share_relation()},
                                           .secrets = {credentials()}});
-  EXPECT_EQ(out.unit_status, ops::ActiveStatus("mounted ceph-fs:/ at /tmp/e2e/data"));
+  EXPECT_EQ(out.unit_status, ops::ActiveStatus("mounted ceph-fs:/ at /mnt/e2e/data"));
   ASSERT_EQ(commands_.size(), 1u);
   EXPECT_EQ(commands_[0],
             "ceph-fuse -c /etc/ceph/cephfs-client/cephfs-client.1.conf -n client.ceph-client -k "
             "/etc/ceph/cephfs-client/cephfs-client.1.keyring --client_fs ceph-fs -r / "
             "--client_mount_timeout=30 --log-file /var/log/ceph/cephfs-client.1.ceph-fuse.log "
-            "-o exec,suid,dev,rw /tmp/e2e/data");
+            "-o exec,suid,dev,rw /mnt/e2e/data");
   std::ifstream fstab(root_ / "etc/fstab");
   std::string first, second;
   std::getline(fstab, first);
   std::getline(fstab, second);
-  EXPECT_EQ(first, "# cephfs-client charm: /tmp/e2e/data (written by the charm; do not edit)");
-  EXPECT_THAT(second, StartsWith("none /tmp/e2e/data fuse.ceph ceph.id=ceph-client,"));
+  EXPECT_EQ(first, "# cephfs-client charm: /mnt/e2e/data (written by the charm; do not edit)");
+  EXPECT_THAT(second, StartsWith("none /mnt/e2e/data fuse.ceph ceph.id=ceph-client,"));
   ctx.run(ctx.on.action("mount-info"), out);
   EXPECT_EQ(ctx.action_results["method"], "fuse");
   EXPECT_EQ(ctx.action_results["mounted"], "true");
@@ -823,8 +833,8 @@ TEST_F(ClientCharmOnAMachineWithoutSystemd, ADirectoryCreatedByAFailedHookIsRemo
           }
           return {};
         };
-        return std::make_unique<ClientCharm>(framework,
-                                             std::make_unique<SystemMountManager>(root_, run));
+        return std::make_unique<ClientCharm>(
+            framework, std::make_unique<SystemMountManager>(root_, run, ::geteuid()));
       });
   State in{.config = {{"mountpoint", "/srv/data"}},
            .relations = {share_relation()},
@@ -853,6 +863,47 @@ TEST_F(ClientCharmOnAMachineWithoutSystemd, ADirectoryCreatedByAFailedHookIsRemo
   out = ctx.run(ctx.on.relation_broken(out.get_relation(1)), out);
   EXPECT_FALSE(std::filesystem::exists(root_ / "srv/data"));
   EXPECT_FALSE(std::filesystem::exists(marker));
+}
+
+// A local user who could swap a directory on the path for a symlink would have root mount the
+// share (and write through it) wherever the link points: blocked, saying why, and nothing runs.
+TEST_F(ClientCharmOnAMachineWithoutSystemd, ASymlinkedMountpointBlocksAndRunsNoMountCommand) {
+  std::filesystem::create_directories(root_ / "etc");
+  std::filesystem::create_directories(root_ / "srv");
+  std::filesystem::create_directory_symlink(root_ / "etc", root_ / "srv/data");
+  auto ctx = make_context();
+  State out = relation_changed(ctx, State{.config = {{"mountpoint", "/srv/data"}},
+                                          .relations = {share_relation()},
+                                          .secrets = {credentials()}});
+  EXPECT_EQ(out.unit_status,
+            ops::BlockedStatus(
+                "cannot mount ceph-fs:/ at /srv/data: mountpoint '/srv/data' "
+                "unsafe: /srv/data is a symlink; every existing directory on the "
+                "path must be a real directory owned by " +
+                std::string(::geteuid() == 0 ? "root" : "uid " + std::to_string(::geteuid())) +
+                " and not writable by group or others"));
+  EXPECT_TRUE(commands_.empty()) << testing::PrintToString(commands_);
+  EXPECT_FALSE(std::filesystem::exists(root_ / "etc/fstab"));
+}
+
+TEST_F(ClientCharmOnAMachineWithoutSystemd, AMountpointSwappedForASymlinkAfterAnUnmountIsRefused) {
+  auto ctx = make_context();
+  State out = relation_changed(ctx, State{.config = {{"mountpoint", "/srv/data"}},
+                                          .relations = {share_relation()},
+                                          .secrets = {credentials()}});
+  ASSERT_EQ(out.unit_status, ops::ActiveStatus("mounted ceph-fs:/ at /srv/data"));
+  // The share went away (e.g. a lazy unmount) and a user put a symlink where the directory was.
+  write_mountinfo("");
+  std::filesystem::create_directories(root_ / "home/mallory");
+  std::filesystem::remove(root_ / "srv/data");
+  std::filesystem::create_directory_symlink(root_ / "home/mallory", root_ / "srv/data");
+  commands_.clear();
+  out = ctx.run(ctx.on.update_status(), out);
+  EXPECT_EQ(out.unit_status.name, "blocked");
+  EXPECT_THAT(out.unit_status.message,
+              StartsWith("cannot mount ceph-fs:/ at /srv/data: mountpoint '/srv/data' unsafe: "
+                         "/srv/data is a symlink; "));
+  EXPECT_TRUE(commands_.empty()) << testing::PrintToString(commands_);
 }
 
 TEST_F(ClientCharmOnAMachineWithoutSystemd, AutoUsesTheKernelClientWhenTheKernelKnowsCeph) {

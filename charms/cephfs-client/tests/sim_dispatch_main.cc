@@ -15,6 +15,8 @@
 //
 // This is a separate executable that is only built with the tests and never packed: nothing in
 // the environment or the configuration can make the production `dispatch` use it.
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -120,9 +122,11 @@ int main() {
   return ops::dispatch_main([=](ops::Framework& framework) -> std::unique_ptr<ops::CharmBase> {
     auto machine = std::make_shared<SimulatedMachine>(root, model);
     auto mounts = std::make_unique<cephfs_client::SystemMountManager>(
-        root, [machine](const std::vector<std::string>& argv, std::chrono::seconds timeout) {
+        root,
+        [machine](const std::vector<std::string>& argv, std::chrono::seconds timeout) {
           return machine->run(argv, timeout);
-        });
+        },
+        ::geteuid());  // juju-sim tests run as any user; the machine directory is theirs
     return std::make_unique<cephfs_client::ClientCharm>(framework, std::move(mounts));
   });
 }

@@ -24,6 +24,7 @@ namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using ::testing::StartsWith;
 
 constexpr const char* kKey = "AQAPdQldX264KBAAOyaxen/y0XBl1qxlGPTabw==";
 
@@ -68,7 +69,8 @@ class SystemMountManagerTest : public ::testing::Test {
           }
           if (effect_) effect_(argv);
           return {};
-        });
+        },
+        ::geteuid());
   }
   // Turns the machine into one where systemd runs.
   void with_systemd() { fs::create_directories(root_ / "run/systemd/system"); }
@@ -273,8 +275,98 @@ TEST_F(SystemMountManagerTest, AMountpointThatIsAFileIsAnErrorAndLeavesNoRecord)
   auto m = manager();
   auto created = m.create_mountpoint("/srv/data");
   ASSERT_FALSE(created.ok());
-  EXPECT_EQ(created.error().message, "/srv/data exists and is not a directory");
+  EXPECT_THAT(created.error().message,
+              StartsWith("mountpoint '/srv/data' unsafe: /srv/data is not a directory; "));
   EXPECT_FALSE(fs::exists(root_ / created_mountpoint_marker("/srv/data").substr(1)));
+}
+
+// ---- the mountpoint's directories (mountpoint_guard.h) --------------------------------------
+
+TEST_F(SystemMountManagerTest, CreatesMissingParentsOfTheMountpointWithMode0755) {
+  auto created = manager().create_mountpoint("/srv/x/y/data");
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  EXPECT_TRUE(*created);
+  for (const char* made : {"srv", "srv/x", "srv/x/y", "srv/x/y/data"}) {
+    EXPECT_EQ(mode_of(root_ / made), 0755u) << made;
+  }
+}
+
+TEST_F(SystemMountManagerTest, CreateMountpointRefusesASymlinkedParentAndWritesNothing) {
+  const fs::path attacker = root_ / "home/mallory";
+  fs::create_directories(attacker);
+  fs::create_directories(root_ / "srv");
+  fs::create_directory_symlink(attacker, root_ / "srv/a");
+  auto created = manager().create_mountpoint("/srv/a/data");
+  ASSERT_FALSE(created.ok());
+  EXPECT_EQ(created.error().code, ops::ErrorCode::kInvalidArgument);
+  EXPECT_THAT(created.error().message,
+              StartsWith("mountpoint '/srv/a/data' unsafe: /srv/a is a symlink; "));
+  EXPECT_TRUE(fs::is_empty(attacker));
+  EXPECT_FALSE(fs::exists(root_ / "etc/ceph/cephfs-client"));  // not even the record
+}
+
+TEST_F(SystemMountManagerTest, CreateMountpointRefusesAGroupWritableParent) {
+  fs::create_directories(root_ / "srv/shared");
+  ::chmod((root_ / "srv/shared").c_str(), 0775);
+  auto created = manager().create_mountpoint("/srv/shared/data");
+  ASSERT_FALSE(created.ok());
+  EXPECT_THAT(created.error().message,
+              StartsWith("mountpoint '/srv/shared/data' unsafe: /srv/shared is writable by group "
+                         "or others; "));
+  EXPECT_FALSE(fs::exists(root_ / "srv/shared/data"));
+}
+
+// The directory was made safely, then swapped for a symlink (to /etc) before the mount: both
+// modes refuse before writing a unit or fstab line or running any command.
+TEST_F(SystemMountManagerTest, MountWithoutSystemdRefusesAMountpointSwappedForASymlink) {
+  play_mount_tools();
+  auto m = manager();
+  ASSERT_TRUE(*m.create_mountpoint("/srv/data"));
+  fs::remove(root_ / "srv/data");
+  fs::create_directories(root_ / "etc");
+  fs::create_directory_symlink(root_ / "etc", root_ / "srv/data");
+  for (auto method : {MountMethod::kKernel, MountMethod::kFuse}) {
+    for (bool remount : {false, true}) {
+      auto done = m.mount(plan(method), remount);
+      ASSERT_FALSE(done.ok());
+      EXPECT_EQ(done.error().code, ops::ErrorCode::kInvalidArgument);
+      EXPECT_THAT(done.error().message,
+                  StartsWith("mountpoint '/srv/data' unsafe: /srv/data is a symlink; "));
+    }
+  }
+  EXPECT_TRUE(commands_.empty()) << ::testing::PrintToString(commands_);
+  EXPECT_FALSE(fs::exists(root_ / "etc/fstab"));
+  EXPECT_FALSE(fs::exists(root_ / "var/log/ceph"));
+}
+
+TEST_F(SystemMountManagerTest, MountWithSystemdRefusesAMountpointSwappedForASymlink) {
+  with_systemd();
+  auto m = manager();
+  ASSERT_TRUE(*m.create_mountpoint("/srv/data"));
+  fs::remove(root_ / "srv/data");
+  fs::create_directories(root_ / "etc");
+  fs::create_directory_symlink(root_ / "etc", root_ / "srv/data");
+  auto done = m.mount(plan(), /*remount=*/false);
+  ASSERT_FALSE(done.ok());
+  EXPECT_THAT(done.error().message,
+              StartsWith("mountpoint '/srv/data' unsafe: /srv/data is a symlink; "));
+  EXPECT_TRUE(commands_.empty()) << ::testing::PrintToString(commands_);
+  EXPECT_FALSE(fs::exists(root_ / "etc/systemd/system/srv-data.mount"));
+}
+
+TEST_F(SystemMountManagerTest, MountRefusesAParentSwappedForASymlinkToADirectoryAUserOwns) {
+  play_mount_tools();
+  auto m = manager();
+  ASSERT_TRUE(*m.create_mountpoint("/srv/team/data"));
+  const fs::path attacker = root_ / "home/mallory";
+  fs::create_directories(attacker / "data");
+  fs::rename(root_ / "srv/team", root_ / "srv/team.old");
+  fs::create_directory_symlink(attacker, root_ / "srv/team");
+  auto done = m.mount(plan(MountMethod::kKernel, "/srv/team/data"), false);
+  ASSERT_FALSE(done.ok());
+  EXPECT_THAT(done.error().message,
+              StartsWith("mountpoint '/srv/team/data' unsafe: /srv/team is a symlink; "));
+  EXPECT_TRUE(commands_.empty()) << ::testing::PrintToString(commands_);
 }
 
 TEST_F(SystemMountManagerTest, RemoveCredentialsDeletesKeyFiles) {
@@ -327,7 +419,7 @@ TEST_F(SystemMountManagerTest, WithoutSystemdMountsWithCephFuseUsingOnlyFilesFor
   play_mount_tools();
   auto m = manager();
   ASSERT_FALSE(m.systemd_running());
-  const MountPlan fuse = plan(MountMethod::kFuse, "/tmp/e2e/share");
+  const MountPlan fuse = plan(MountMethod::kFuse, "/mnt/e2e/share");
   ASSERT_TRUE(m.write_credentials(fuse, kKey).ok());
   auto status = m.mount(fuse, false);
   ASSERT_TRUE(status.ok()) << status.error().message;
@@ -337,7 +429,7 @@ TEST_F(SystemMountManagerTest, WithoutSystemdMountsWithCephFuseUsingOnlyFilesFor
                           "client.alice", "-k", "/etc/ceph/cephfs-client/cephfs-client.4.keyring",
                           "--client_fs", "cephfs", "-r", "/", "--client_mount_timeout=30",
                           "--log-file", "/var/log/ceph/cephfs-client.4.ceph-fuse.log", "-o",
-                          "exec,suid,dev,rw", "/tmp/e2e/share"));
+                          "exec,suid,dev,rw", "/mnt/e2e/share"));
   EXPECT_EQ(timeouts_[0], std::chrono::seconds(60));
   for (const auto& arg : argvs_[0]) EXPECT_THAT(arg, Not(HasSubstr(kKey)));
   EXPECT_TRUE(fs::is_directory(root_ / "var/log/ceph"));
@@ -346,8 +438,8 @@ TEST_F(SystemMountManagerTest, WithoutSystemdMountsWithCephFuseUsingOnlyFilesFor
   EXPECT_EQ(mode_of(root_ / "etc/ceph/cephfs-client/cephfs-client.4.keyring"), 0600u);
   EXPECT_FALSE(fs::exists(root_ / "etc/systemd"));
   EXPECT_EQ(read(root_ / "etc/fstab"),
-            "# cephfs-client charm: /tmp/e2e/share (written by the charm; do not edit)\n"
-            "none /tmp/e2e/share fuse.ceph ceph.id=alice,ceph.conf=/etc/ceph/cephfs-client/"
+            "# cephfs-client charm: /mnt/e2e/share (written by the charm; do not edit)\n"
+            "none /mnt/e2e/share fuse.ceph ceph.id=alice,ceph.conf=/etc/ceph/cephfs-client/"
             "cephfs-client.4.conf,ceph.keyring=/etc/ceph/cephfs-client/cephfs-client.4.keyring,"
             "ceph.client_fs=cephfs,ceph.client_mountpoint=/,exec,suid,dev,rw,_netdev 0 0\n");
   EXPECT_EQ(mode_of(root_ / "etc/fstab"), 0644u);
