@@ -1171,6 +1171,9 @@ struct MachineMode {
   bool kernel_ceph;  // mount-method auto picks the kernel client; else ceph-fuse
 };
 
+// For test names and ctest: the mode's name, not the struct's bytes.
+void PrintTo(const MachineMode& mode, std::ostream* out) { *out << mode.name; }
+
 class ClientOnMachine : public ::testing::TestWithParam<MachineMode> {};
 
 TEST_P(ClientOnMachine, EveryToolCallAndCommandFailsWithoutLeavingAnythingPartial) {
