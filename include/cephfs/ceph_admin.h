@@ -68,17 +68,18 @@ struct Subvolume {
   friend bool operator==(const Subvolume&, const Subvolume&) = default;
 };
 
-// A monitor's addresses in the typed forms a client accepts; either may be empty.
-struct MonitorAddress {
+// One monitor's address vector (Ceph's entity_addrvec_t) in the typed forms a client accepts;
+// either may be empty. (A published MON address, validated, is cephfs::MonitorAddress.)
+struct MonitorAddrvec {
   std::string v2;  // "v2:127.0.0.1:3300"
   std::string v1;  // "v1:127.0.0.1:6789"
 
-  friend bool operator==(const MonitorAddress&, const MonitorAddress&) = default;
+  friend bool operator==(const MonitorAddrvec&, const MonitorAddrvec&) = default;
 };
 
 // "[v2:a:3300,v1:a:6789] [v2:b:3300,v1:b:6789]": a mon_host value. Typed addresses make a bad or
 // revoked key fail at once with EACCES; untyped ones on non-standard ports make it time out.
-std::string to_mon_host(const std::vector<MonitorAddress>& monitors);
+std::string to_mon_host(const std::vector<MonitorAddrvec>& monitors);
 
 // A cephx client and its secret key (base64). Keep the key out of logs, argv and statuses.
 struct ClientKey {
@@ -94,7 +95,7 @@ class CephAdmin {
   virtual ops::Result<std::string> fsid() = 0;
 
   // Every monitor, from the mon map (mon command "mon dump").
-  virtual ops::Result<std::vector<MonitorAddress>> monitor_addresses() = 0;
+  virtual ops::Result<std::vector<MonitorAddrvec>> monitor_addresses() = 0;
 
   // Names of the CephFS file systems (mgr command "fs volume ls").
   virtual ops::Result<std::vector<std::string>> list_volumes() = 0;

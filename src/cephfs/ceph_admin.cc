@@ -17,7 +17,7 @@
 
 namespace cephfs {
 
-std::string to_mon_host(const std::vector<MonitorAddress>& monitors) {
+std::string to_mon_host(const std::vector<MonitorAddrvec>& monitors) {
   std::string out;
   for (const auto& mon : monitors) {
     std::string addrs = mon.v2;
@@ -96,14 +96,14 @@ class RadosCephAdmin final : public CephAdmin {
 
   ops::Result<std::string> fsid() override { return cluster_->fsid(); }
 
-  ops::Result<std::vector<MonitorAddress>> monitor_addresses() override {
+  ops::Result<std::vector<MonitorAddrvec>> monitor_addresses() override {
     auto reply = cluster_->mon_command(json{{"prefix", "mon dump"}, {"format", "json"}}.dump(),
                                        "'mon dump'");
     if (!reply) return reply.error();
-    return parse<std::vector<MonitorAddress>>(*reply, "'mon dump'", [](const json& j) {
-      std::vector<MonitorAddress> monitors;
+    return parse<std::vector<MonitorAddrvec>>(*reply, "'mon dump'", [](const json& j) {
+      std::vector<MonitorAddrvec> monitors;
       for (const auto& mon : j.at("mons")) {
-        MonitorAddress address;
+        MonitorAddrvec address;
         for (const auto& addr : mon.at("public_addrs").at("addrvec")) {
           std::string type = addr.at("type").get<std::string>();
           std::string text = type + ":" + addr.at("addr").get<std::string>();

@@ -166,11 +166,7 @@ void ClientCharm::apply(const MountPlan& plan, const std::string& key) {
     unit().set_status(ops::BlockedStatus(failure + installed.error().message));
     return;
   }
-  auto credentials_changed = mounts_->write_credentials(plan, key);
-  if (!credentials_changed) {
-    unit().set_status(ops::BlockedStatus(failure + credentials_changed.error().message));
-    return;
-  }
+  // The mountpoint before the key: a refused mountpoint (unsafe path) leaves no key file behind.
   if (!current) {
     // Whether this charm created the directory is recorded on the machine by the MountManager,
     // not in stored state: a hook that fails after the mkdir would lose it.
@@ -179,6 +175,11 @@ void ClientCharm::apply(const MountPlan& plan, const std::string& key) {
       unit().set_status(ops::BlockedStatus(failure + created.error().message));
       return;
     }
+  }
+  auto credentials_changed = mounts_->write_credentials(plan, key);
+  if (!credentials_changed) {
+    unit().set_status(ops::BlockedStatus(failure + credentials_changed.error().message));
+    return;
   }
 
   const bool is_mounted = *mounted && is_cephfs(**mounted);
@@ -239,18 +240,14 @@ void ClientCharm::on_provider_joined(ops::RelationJoinedEvent& event) {
 }
 
 void ClientCharm::on_update_status(ops::UpdateStatusEvent& /*event*/) {
-  auto current = current_plan();
-  if (!current) return;
-  auto mounted = mounts_->find_mount(current->mountpoint);
-  if (!mounted || (*mounted && is_cephfs(**mounted))) return;
-  ops::log::warning("{} is no longer mounted at {}; mounting it again", current->share(),
-                    current->mountpoint);
-  if (auto done = mounts_->mount(*current, /*remount=*/false); !done) {
-    unit().set_status(ops::BlockedStatus("cannot mount " + current->share() + " at " +
-                                         current->mountpoint + ": " + done.error().message));
-    return;
-  }
-  unit().set_status(ops::ActiveStatus(mounted_status(*current)));
+  // A full reconcile, not only "remount what is lost": a mount that came back after a status
+  // said it could not (a command that timed out after mounting), a mount that still uses an old
+  // key after a failed remount, a directory an administrator has since made safe, all converge
+  // here. Without a relation there is nothing to mount.
+  if (!load_config()) return;
+  ops::Relation* relation = model().get_relation(kShareEndpoint);
+  if (relation == nullptr) return;
+  share_.on.mount_share.emit(relation, relation->app(), nullptr);
 }
 
 void ClientCharm::on_relation_broken(ops::RelationBrokenEvent& /*event*/) {

@@ -14,10 +14,12 @@
 //  - umount_share: unmount only when no provider unit is left (quirk 3); relation-broken and stop
 //    always unmount. A provider unit joining while nothing is mounted re-reads the share (so a
 //    provider that lost all its units and came back is mounted again).
-//  - update-status: a recorded mount that is gone (e.g. the network was down at boot) is
-//    mounted again. Unmounting removes the key files and rmdirs the mountpoint only if this
-//    charm created it (recorded on the machine, see MountManager::create_mountpoint) and it is
-//    empty.
+//  - update-status: a full reconcile (mount_share is re-emitted while the relation exists): a
+//    mount that is gone (e.g. the network was down at boot) is mounted again, a mount still on
+//    an old key (a remount that failed) is redone, a stale "cannot mount" status is cleared when
+//    the share is in fact mounted. Unmounting removes the key files and rmdirs the mountpoint only
+//    if this charm created it (recorded on the machine, see MountManager::create_mountpoint) and it
+//    is empty.
 //  - mount-method auto: kernel where MountManager::kernel_client_usable(), else ceph-fuse.
 //  - Action mount-info: where, what, as whom, with which method and whether the mount is
 //    recorded to survive a reboot (never the key).

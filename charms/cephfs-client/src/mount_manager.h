@@ -39,7 +39,9 @@ class MountManager {
   // Makes sure the tools of `method` are installed (mount.ceph from ceph-common, or ceph-fuse).
   virtual ops::Status install_tools(MountMethod method) = 0;
   // Writes the credential files of `plan` (root-only, 0600, in a 0700 directory) atomically.
-  // Returns true when a file was created or its content changed (so a mount must be redone).
+  // Returns true when a file was created or its content changed since the last successful
+  // mount() (so a mount must be redone), also when that change was written by an earlier hook
+  // that failed before remounting (SystemMountManager records it on the machine).
   virtual ops::Result<bool> write_credentials(const MountPlan& plan, std::string_view key) = 0;
   // Removes the credential files of `plan`; missing files are fine.
   virtual ops::Status remove_credentials(const MountPlan& plan) = 0;

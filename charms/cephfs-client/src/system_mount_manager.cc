@@ -235,6 +235,10 @@ std::string created_mountpoint_marker(std::string_view mountpoint) {
   return std::string(kCredentialDir) + "/" + name + ".created-mountpoint";
 }
 
+std::string remount_pending_marker(const MountPlan& plan) {
+  return plan.key_file + ".remount-pending";
+}
+
 std::vector<std::string> direct_mount_command(const MountPlan& plan) {
   const std::string access = fmt::to_string(fmt::join(plan.access_options, ","));
   if (plan.method == MountMethod::kFuse) {
@@ -343,18 +347,32 @@ ops::Result<bool> SystemMountManager::write_credentials(const MountPlan& plan,
     if (!rendered) return rendered.error();
     conf = std::move(*rendered);
   }
-  auto key_changed = write_atomically(under_root(plan.key_file), *key_text, 0600);
-  if (!key_changed) return key_changed;
-  bool changed = *key_changed;
-  if (conf) {
-    auto conf_changed = write_atomically(under_root(plan.conf_file), *conf, 0600);
-    if (!conf_changed) return conf_changed;
-    changed = changed || *conf_changed;
+  // A change is recorded on the machine before the new key is written, and cleared only by a
+  // successful mount: a hook that fails in between (or a remount that fails) leaves the record,
+  // so the retry still knows the mount uses the old key (stored state would be discarded).
+  const fs::path pending = under_root(remount_pending_marker(plan));
+  const bool changes = read_file(under_root(plan.key_file)) != *key_text ||
+                       (conf && read_file(under_root(plan.conf_file)) != *conf);
+  if (changes) {
+    if (auto recorded = write_atomically(pending, "remount\n", 0600); !recorded) {
+      return recorded.error();
+    }
   }
-  return changed;
+  if (auto written = write_atomically(under_root(plan.key_file), *key_text, 0600); !written) {
+    return written;
+  }
+  if (conf) {
+    if (auto written = write_atomically(under_root(plan.conf_file), *conf, 0600); !written) {
+      return written;
+    }
+  }
+  return fs::exists(pending, ec);
 }
 
 ops::Status SystemMountManager::remove_credentials(const MountPlan& plan) {
+  if (auto removed = remove_file(under_root(remount_pending_marker(plan))); !removed) {
+    return removed;
+  }
   if (auto removed = remove_file(under_root(plan.key_file)); !removed) return removed;
   if (!plan.conf_file.empty()) return remove_file(under_root(plan.conf_file));
   return {};
@@ -407,7 +425,11 @@ ops::Status SystemMountManager::mount(const MountPlan& plan, bool remount) {
   if (auto safe = check_mountpoint_components(root_, plan.mountpoint, trusted_uid_); !safe) {
     return safe;
   }
-  return systemd_running() ? mount_with_systemd(plan, remount) : mount_directly(plan, remount);
+  auto mounted =
+      systemd_running() ? mount_with_systemd(plan, remount) : mount_directly(plan, remount);
+  if (!mounted) return mounted;
+  // The mount now uses the key files as written: no remount is pending any more.
+  return remove_file(under_root(remount_pending_marker(plan)));
 }
 
 ops::Status SystemMountManager::unmount(const MountPlan& plan) {

@@ -74,6 +74,10 @@ ops::Status run_command(const std::vector<std::string>& argv,
 // "/etc/ceph/cephfs-client/srv-my\x2ddata.created-mountpoint" (named as the mount unit; no
 // key file ends so).
 std::string created_mountpoint_marker(std::string_view mountpoint);
+// The file recording that the key files of `plan` changed and no mount has used them yet:
+// "<key file>.remount-pending" (0600; written by write_credentials before the new key, removed by
+// a successful mount and by remove_credentials).
+std::string remount_pending_marker(const MountPlan& plan);
 // The argv of a direct mount (see the file comment).
 std::vector<std::string> direct_mount_command(const MountPlan& plan);
 

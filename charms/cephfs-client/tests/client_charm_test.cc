@@ -573,12 +573,44 @@ TEST_F(ClientCharmTest, UpdateStatusMountsAgainWhatDisappeared) {
   auto ctx = make_context();
   State out = mounted_state(ctx);
   fake_->mounts.clear();  // e.g. the network was down when systemd tried at boot
+  fake_->calls.clear();
   out = ctx.run(ctx.on.update_status(), out);
-  EXPECT_THAT(fake_->calls, ElementsAre("mount /srv/data remount=0"));
+  EXPECT_THAT(fake_->calls, Contains("mount /srv/data remount=0"));
   EXPECT_EQ(out.unit_status, ops::ActiveStatus("mounted ceph-fs:/ at /srv/data"));
   fake_->calls.clear();
   out = ctx.run(ctx.on.update_status(), out);
-  EXPECT_TRUE(fake_->calls.empty());
+  EXPECT_THAT(fake_->calls, Not(Contains(StartsWith("mount "))));
+  EXPECT_THAT(fake_->calls, Not(Contains(StartsWith("unmount "))));
+}
+
+// Found by the fault-injection walk: a mount command that timed out after mounting left
+// "cannot mount" for good, since nothing re-checked it.
+TEST_F(ClientCharmTest, UpdateStatusClearsAStaleCannotMountStatus) {
+  fake_->failures["mount"] = "mount timed out";
+  auto ctx = make_context();
+  State in{.config = {{"mountpoint", "/srv/data"}},
+           .relations = {share_relation()},
+           .secrets = {credentials()}};
+  State out = ctx.run(ctx.on.relation_changed(in.get_relation(1), 0), in);
+  ASSERT_EQ(out.unit_status.name, "blocked");
+  // The command did mount after all.
+  fake_->failures.clear();
+  auto plan = MountPlan::from_json(out.get_stored_state("charm").content.at("mount"));
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  fake_->mounts.insert_or_assign("/srv/data", *plan);
+  fake_->calls.clear();
+  out = ctx.run(ctx.on.update_status(), out);
+  EXPECT_EQ(out.unit_status, ops::ActiveStatus("mounted ceph-fs:/ at /srv/data"));
+  EXPECT_THAT(fake_->calls, Not(Contains(StartsWith("mount "))));
+}
+
+TEST_F(ClientCharmTest, UpdateStatusShowsBadProviderDataEvenWhileMounted) {
+  auto ctx = make_context();
+  State out = mounted_state(ctx);
+  out.get_relation(1).remote_app_data["share_info"] = "{not json";
+  out = ctx.run(ctx.on.update_status(), out);
+  EXPECT_EQ(out.unit_status.name, "blocked");
+  EXPECT_THAT(out.unit_status.message, StartsWith("share data from cephfs-server-proxy invalid"));
 }
 
 TEST_F(ClientCharmTest, ShowsMaintenanceWhileMounting) {
@@ -751,6 +783,9 @@ class ClientCharmOnAMachineWithoutSystemd : public ::testing::Test {
             std::string line;
             for (const auto& a : argv) line += (line.empty() ? "" : " ") + a;
             commands_.push_back(line);
+            if (argv[0] == failing_command_) {
+              return ops::Error{ops::ErrorCode::kIoError, argv[0] + " failed (exit 1)"};
+            }
             if (argv[0] == "ceph-fuse") {
               write_mountinfo("90 1 0:60 / " + argv.back() + " rw - fuse.ceph-fuse ceph-fuse rw\n");
             } else if (argv[0] == "mount") {
@@ -771,6 +806,7 @@ class ClientCharmOnAMachineWithoutSystemd : public ::testing::Test {
 
   std::filesystem::path root_;
   std::vector<std::string> commands_;
+  std::string failing_command_;  // argv[0] of the commands that fail
 };
 
 TEST_F(ClientCharmOnAMachineWithoutSystemd, AutoMountsWithCephFuseAndRecordsTheMountInFstab) {
@@ -795,6 +831,35 @@ TEST_F(ClientCharmOnAMachineWithoutSystemd, AutoMountsWithCephFuseAndRecordsTheM
   EXPECT_EQ(ctx.action_results["method"], "fuse");
   EXPECT_EQ(ctx.action_results["mounted"], "true");
   EXPECT_EQ(ctx.action_results["persisted-by"], "/etc/fstab");
+}
+
+// Found by the fault-injection walk: the key file was rewritten, the remount failed, and every
+// later hook saw an unchanged key file, so the share stayed mounted with the revoked key.
+TEST_F(ClientCharmOnAMachineWithoutSystemd, ARemountThatFailedAfterAKeyChangeIsRedoneLater) {
+  auto ctx = make_context();
+  State out = relation_changed(ctx, State{.config = {{"mountpoint", "/srv/data"}},
+                                          .relations = {share_relation()},
+                                          .secrets = {credentials()}});
+  out.get_secret(kSecretId).latest_content =
+      ops::SecretContent{{"username", "ceph-client"}, {"key", kNewKey}};
+  out.get_relation(1).remote_app_data["auth-rev"] = "2";
+  failing_command_ = "umount";
+  out = ctx.run(ctx.on.relation_changed(out.get_relation(1)), out);
+  EXPECT_EQ(out.unit_status.name, "blocked");
+  EXPECT_TRUE(std::filesystem::exists(root_ / "etc/ceph/cephfs-client/cephfs-client.1.keyring"
+                                              ".remount-pending"));
+  failing_command_.clear();
+  commands_.clear();
+  out = ctx.run(ctx.on.update_status(), out);
+  ASSERT_EQ(commands_.size(), 2u) << testing::PrintToString(commands_);
+  EXPECT_EQ(commands_[0], "umount /srv/data");
+  EXPECT_THAT(commands_[1], StartsWith("ceph-fuse "));
+  EXPECT_EQ(out.unit_status, ops::ActiveStatus("mounted ceph-fs:/ at /srv/data"));
+  EXPECT_FALSE(std::filesystem::exists(root_ / "etc/ceph/cephfs-client/cephfs-client.1.keyring"
+                                               ".remount-pending"));
+  commands_.clear();
+  out = ctx.run(ctx.on.update_status(), out);
+  EXPECT_TRUE(commands_.empty()) << testing::PrintToString(commands_);
 }
 
 TEST_F(ClientCharmOnAMachineWithoutSystemd, RotatedKeyUnmountsAndMountsAgain) {

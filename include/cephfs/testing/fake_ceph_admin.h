@@ -43,7 +43,7 @@ class FakeCephAdmin : public CephAdmin {
 
   // --- the state, for tests to set up and inspect ---
   std::string fsid_value = "7c5a1d6e-0000-4000-8000-00000000f51d";
-  std::vector<MonitorAddress> monitors = {{"v2:10.0.0.1:3300", "v1:10.0.0.1:6789"}};
+  std::vector<MonitorAddrvec> monitors = {{"v2:10.0.0.1:3300", "v1:10.0.0.1:6789"}};
   std::set<std::string> volumes = {"cephfs"};
   std::map<std::string, Subvolume> subvolumes;  // by "<fs>/<group or _nogroup>/<name>"
   std::map<std::string, Client> clients;        // by client id (no "client." prefix)
@@ -69,7 +69,7 @@ class FakeCephAdmin : public CephAdmin {
 
   // --- CephAdmin ---
   ops::Result<std::string> fsid() override;
-  ops::Result<std::vector<MonitorAddress>> monitor_addresses() override;
+  ops::Result<std::vector<MonitorAddrvec>> monitor_addresses() override;
   ops::Result<std::vector<std::string>> list_volumes() override;
   ops::Result<Subvolume> create_subvolume(const SubvolumeRequest& request) override;
   ops::Result<Subvolume> subvolume_info(const SubvolumeId& id) override;
@@ -107,7 +107,7 @@ class ForwardingCephAdmin : public CephAdmin {
  public:
   explicit ForwardingCephAdmin(FakeCephAdmin& fake) : fake_(fake) {}
   ops::Result<std::string> fsid() override { return fake_.fsid(); }
-  ops::Result<std::vector<MonitorAddress>> monitor_addresses() override {
+  ops::Result<std::vector<MonitorAddrvec>> monitor_addresses() override {
     return fake_.monitor_addresses();
   }
   ops::Result<std::vector<std::string>> list_volumes() override { return fake_.list_volumes(); }

@@ -74,7 +74,7 @@ ops::Result<std::string> FakeCephAdmin::fsid() {
   return fsid_value;
 }
 
-ops::Result<std::vector<MonitorAddress>> FakeCephAdmin::monitor_addresses() {
+ops::Result<std::vector<MonitorAddrvec>> FakeCephAdmin::monitor_addresses() {
   if (auto* e = begin("monitor_addresses", "")) return *e;
   return monitors;
 }
