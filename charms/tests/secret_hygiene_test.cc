@@ -330,19 +330,20 @@ TEST_F(SecretHygiene, ScannerFindsAMarkerInAMachineCommandAndARunningProcess) {
   EXPECT_EQ(count_of(scan.findings(), "argv of machine command mount"), 3)
       << ::testing::PrintToString(scan.findings());
 
-  // A process whose argv holds the key ($0 of sh), as `ps` would show it to any user.
-  std::vector<std::string> args = {"sh", "-c", "sleep 30; :", kRotatedMarkerKey};
+  // A process whose argv holds the key (as its argv[0]), as `ps` would show it to any user. No
+  // shell: a grandchild would outlive the kill and hold ctest's output pipe.
+  std::vector<std::string> args = {kRotatedMarkerKey, "30"};
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
   pid_t pid = 0;
-  ASSERT_EQ(::posix_spawnp(&pid, "sh", nullptr, nullptr, argv.data(), environ), 0);
+  ASSERT_EQ(::posix_spawnp(&pid, "sleep", nullptr, nullptr, argv.data(), environ), 0);
   SecretScanner process_scan(kNeedles);
   EXPECT_GT(process_scan.scan_processes(), 1);
   ::kill(pid, SIGKILL);
   ::waitpid(pid, nullptr, 0);
   EXPECT_THAT(process_scan.findings(),
-              Contains(HasSubstr(fmt::format("command line of running process {} (sh)", pid))));
+              Contains(HasSubstr(fmt::format("command line of running process {} (sleep)", pid))));
 }
 
 TEST_F(SecretHygiene, CephxKeyNeedlesCatchTheKeyItsPiecesAndItsRawSecretBytes) {
