@@ -383,6 +383,7 @@ class SecretHygieneE2e : public CharmsE2e {
   void SetUp() override {
     CharmsE2e::SetUp();
     if (HasFatalFailure()) return;
+    ::mkdir("/mnt", 0755);  // root's, 0755: the client refuses user-writable trees like /tmp
     char pattern[] = "/mnt/sl-e2e-XXXXXX";
     ASSERT_NE(mkdtemp(pattern), nullptr) << "cannot create a mount root under /mnt";
     mount_root_ = pattern;
