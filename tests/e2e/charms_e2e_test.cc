@@ -13,11 +13,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -26,6 +28,7 @@
 
 #include "ceph_test_support.h"
 #include "cephfs/ceph_admin.h"
+#include "secret_scan.h"
 #include "sim_fixture.h"
 
 namespace cephfs::e2e {
@@ -371,6 +374,181 @@ TEST_F(CharmsE2e, AShareOnTheSecondFileSystemReachesCephFuseWithItsFsName) {
   std::string content;
   EXPECT_TRUE(read_file(admin_view->mountpoint() + "/fs2.txt", content));
   EXPECT_EQ(content, "on the second fs\n");
+}
+
+// Secret hygiene in provisioning mode (docs/reliability.md): the keys Ceph issues, unknown before
+// the run and read afterwards with the admin connection, and their rotation, never reach an argv
+// (hook tools, from juju-sim's raw argv log; the command line and environment of every process
+// while mounted, ceph-fuse included), the trace, a status, a juju-log line, an action result, the
+// juju-sim database outside its secret store, or a file other than a 0600 file of root
+// (SecretScanner, tools/juju-sim/tests/secret_scan.h). Mountpoints under /mnt; the charms'
+// temporary files (TMPDIR) under the scanned test directory.
+class SecretHygieneE2e : public CharmsE2e {
+ protected:
+  void SetUp() override {
+    CharmsE2e::SetUp();
+    if (HasFatalFailure()) return;
+    ::mkdir("/mnt", 0755);  // root's, 0755: the client refuses user-writable trees like /tmp
+    char pattern[] = "/mnt/sl-e2e-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr) << "cannot create a mount root under /mnt";
+    mount_root_ = pattern;
+    raw_argv_log_ = dir_ + "/raw-argv.log";
+    tmp_dir_ = dir_ + "/tmp";
+    fs::create_directories(tmp_dir_);
+    if (const char* tmpdir = std::getenv("TMPDIR")) saved_tmpdir_ = tmpdir;
+    ::setenv("TMPDIR", tmp_dir_.c_str(), 1);
+    ::setenv("JUJU_SIM_RAW_ARGV_LOG", raw_argv_log_.c_str(), 1);
+  }
+
+  void TearDown() override {
+    CharmsE2e::TearDown();
+    ::unsetenv("JUJU_SIM_RAW_ARGV_LOG");
+    if (saved_tmpdir_) {
+      ::setenv("TMPDIR", saved_tmpdir_->c_str(), 1);
+    } else {
+      ::unsetenv("TMPDIR");
+    }
+  }
+
+  // Runs the CLI, expecting success, and keeps what it printed for the scan.
+  std::string run_cli(const std::vector<std::string>& args) {
+    const CliResult result = sim(args);
+    EXPECT_EQ(result.exit_code, 0) << "juju-sim " << args[0] << ": " << result.err;
+    cli_text_ += result.out + result.err;
+    return result.out;
+  }
+
+  // The key files of `app` in the client's key directory, checking that the directory is 0700
+  // and owned by root, and each of them 0600 owned by root.
+  std::vector<std::string> checked_key_files(const std::string& app, const std::string& when) {
+    std::vector<std::string> names;
+    const fs::path dir = "/etc/ceph/cephfs-client";
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) != 0) return names;
+    EXPECT_EQ(st.st_mode & 07777, 0700U) << dir << " " << when;
+    EXPECT_EQ(st.st_uid, 0U) << dir << " " << when;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (!name.starts_with(app + ".")) continue;
+      names.push_back(name);
+      EXPECT_EQ(::lstat(entry.path().c_str(), &st), 0);
+      EXPECT_EQ(st.st_mode & 07777, 0600U) << entry.path() << " " << when;
+      EXPECT_EQ(st.st_uid, 0U) << entry.path() << " " << when;
+    }
+    return names;
+  }
+
+  // Pids of the processes whose command line mentions `text`.
+  static std::vector<std::string> processes_mentioning(const std::string& text) {
+    std::vector<std::string> pids;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+      const std::string cmdline = read_text(entry.path().string() + "/cmdline");
+      if (cmdline.find(text) != std::string::npos) pids.push_back(entry.path().filename());
+    }
+    return pids;
+  }
+
+  // Checks the command line and environment of every running process for `keys` now; the
+  // findings are kept for the final report.
+  void scan_processes_now(const std::vector<std::string>& keys, const std::string& when) {
+    SecretScanner scan(needles(keys));
+    const int processes = scan.scan_processes();
+    EXPECT_GT(processes, 1);
+    RecordProperty("processes_scanned_" + std::to_string(++checkpoints_), processes);
+    for (const auto& finding : scan.findings()) process_findings_.push_back(when + ": " + finding);
+  }
+
+  std::vector<std::string> needles(const std::vector<std::string>& keys) const {
+    std::vector<std::string> all;
+    for (const auto& key : keys) {
+      for (auto& needle : cephx_key_needles(key)) all.push_back(std::move(needle));
+    }
+    return all;
+  }
+
+  std::string raw_argv_log_;
+  std::string tmp_dir_;
+  std::optional<std::string> saved_tmpdir_;
+  std::string cli_text_;
+  std::vector<std::string> process_findings_;
+  int checkpoints_ = 0;
+};
+
+TEST_F(SecretHygieneE2e, IssuedAndRotatedKeysStayInTheSecretStoreAnd0600Files) {
+  const std::string proxy = "hygiene-proxy";
+  const std::string client = "hygiene-client";
+  deploy_provisioner(proxy);
+  const std::string mountpoint = deploy_client(client);
+  ASSERT_THAT(mountpoint, StartsWith("/mnt/sl-e2e-"));
+  relate(proxy, client);
+  run_cli({"settle"});
+  ASSERT_TRUE(is_ceph_fuse_mount(mountpoint)) << unit_status(client + "/0");
+  ASSERT_TRUE(write_and_read(mountpoint, "hygiene.txt", "mounted\n"));
+
+  // The key Ceph issued, read after the fact with the admin connection.
+  const std::string user = user_of(client_keyring(client));
+  ASSERT_FALSE(user.empty());
+  auto issued = admin_->client_key(user);
+  ASSERT_TRUE(issued.ok()) << issued.error().message;
+  const std::string old_key = issued->key;
+  ASSERT_EQ(ini_value(client_keyring(client), "key"), old_key);
+  EXPECT_THAT(checked_key_files(client, "while mounted"), Not(::testing::IsEmpty()));
+  // The ceph-fuse daemon is running: its argv is in the process scan.
+  EXPECT_THAT(processes_mentioning(mountpoint), Not(::testing::IsEmpty()));
+  scan_processes_now({old_key}, "while mounted");
+  run_cli({"run", client + "/0", "mount-info"});
+
+  run_cli({"run", proxy + "/0", "rotate-credentials"});
+  run_cli({"settle"});
+  auto rotated = admin_->client_key(user);
+  ASSERT_TRUE(rotated.ok()) << rotated.error().message;
+  const std::string new_key = rotated->key;
+  ASSERT_NE(new_key, old_key);
+  ASSERT_EQ(ini_value(client_keyring(client), "key"), new_key) << unit_status(client + "/0");
+  ASSERT_TRUE(is_ceph_fuse_mount(mountpoint)) << unit_status(client + "/0");
+  EXPECT_THAT(checked_key_files(client, "after rotation"), Not(::testing::IsEmpty()));
+  scan_processes_now({old_key, new_key}, "after rotation");
+  run_cli({"run", client + "/0", "mount-info"});
+
+  remove_relation(proxy, client);
+  EXPECT_THAT(checked_key_files(client, "after remove-relation"), ::testing::IsEmpty());
+
+  // Both keys, and the admin key the proxy provisions with, everywhere.
+  const std::string admin_key = ini_value(admin_keyring_, "key");
+  ASSERT_FALSE(admin_key.empty()) << "no key in " << admin_keyring_;
+  SecretScanner scan(needles({old_key, new_key, admin_key}));
+  const std::string trace_json = run_cli({"trace", "--format", "json"});
+  scan.scan_text("trace --format json", trace_json);
+  scan.scan_text("trace", run_cli({"trace"}));
+  const std::string status_json = run_cli({"status", "--format", "json"});
+  scan.scan_text("status --format json", status_json);
+  scan.scan_text("secrets", run_cli({"secrets"}));
+  const json applications = json::parse(status_json)["applications"];
+  for (const auto& [app, app_status] : applications.items()) {
+    for (const auto& [unit, ignored] : app_status["units"].items()) {
+      scan.scan_text("show-unit " + unit, run_cli({"show-unit", unit}));
+    }
+  }
+  scan.scan_text("cli output (settle, action results, reports)", cli_text_);
+  const json rows = json::parse(trace_json);
+  const auto tool_calls = std::count_if(rows.begin(), rows.end(),
+                                        [](const json& row) { return row["kind"] == "tool"; });
+  const int records = scan.scan_raw_argv_log(raw_argv_log_);
+  EXPECT_EQ(records, tool_calls);
+  RecordProperty("hook_tool_calls_scanned", records);
+  scan.scan_database(model_ + "/state.db");
+  scan.scan_files(dir_);
+  for (const char* place :
+       {"/etc/ceph/cephfs-client", "/etc/fstab", "/etc/systemd/system", "/var/log/ceph"}) {
+    if (fs::exists(place)) scan.scan_files(place);
+  }
+  // The issued key did reach the places it belongs (the secret store of state.db, a 0600 file).
+  EXPECT_GE(scan.allowed_files(), 1);
+  std::vector<std::string> findings = scan.findings();
+  findings.insert(findings.end(), process_findings_.begin(), process_findings_.end());
+  EXPECT_THAT(findings, ::testing::IsEmpty());
 }
 
 }  // namespace

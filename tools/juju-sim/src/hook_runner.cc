@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 
 #include "hook_process.h"
@@ -10,6 +11,7 @@
 #include "secret_store.h"
 #include "staged_ops.h"
 #include "tool/leader_tools.h"
+#include "tool/tool_trace.h"
 
 namespace juju_sim {
 namespace {
@@ -62,6 +64,11 @@ std::map<std::string, std::string> base_env(Database& db, const ModelPaths& path
   };
   for (const char* passed : {"HOME", "TMPDIR"}) {
     if (const char* value = std::getenv(passed)) env[passed] = value;
+  }
+  // The opt-in raw argv log of secret scans (tool/tool_trace.h), made absolute because hooks run
+  // in their charm directory.
+  if (const char* log = std::getenv(kRawArgvLogVariable); log != nullptr && *log != '\0') {
+    env[kAgentRawArgvLogVariable] = std::filesystem::absolute(log).string();
   }
   return env;
 }

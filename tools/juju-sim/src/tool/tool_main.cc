@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   std::string error;
   try {
+    // First, so that a call the tool rejects is in the log too.
+    juju_sim::record_raw_argv(argc, argv);
     ctx.emplace(juju_sim::load_tool_context(name));
     tool(*ctx, args);
   } catch (const juju_sim::SimError& e) {
