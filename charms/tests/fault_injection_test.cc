@@ -32,6 +32,9 @@
 //  4. No record without a mount unless the kept stored state expects it: a unit or fstab entry
 //     with nothing mounted belongs to P, and the next update-status, run from the kept State on
 //     L, mounts it.
+//  5. A key change not yet mounted is recorded: a fault between writing a new key file and a
+//     successful mount may leave "<key file>.remount-pending" (0600, belonging to P or P'), the
+//     record that makes the retry or the next update-status remount; rule 1 allows it.
 // Then the retry (or re-run) without the fault must end in exactly E: every path, type, mode,
 // owner and content of the root compared. Machine descriptions never hold a key: a cephx key in
 // a file shows as the name of the test constant or as an FNV-1a hash.
@@ -266,8 +269,8 @@ class FaultingCephAdmin : public cephfs::CephAdmin {
   ops::Result<std::string> fsid() override {
     return faults_.call<ops::Result<std::string>>("fsid", [&] { return fake_.fsid(); });
   }
-  ops::Result<std::vector<cephfs::MonitorAddress>> monitor_addresses() override {
-    return faults_.call<ops::Result<std::vector<cephfs::MonitorAddress>>>(
+  ops::Result<std::vector<cephfs::MonitorAddrvec>> monitor_addresses() override {
+    return faults_.call<ops::Result<std::vector<cephfs::MonitorAddrvec>>>(
         "monitor_addresses", [&] { return fake_.monitor_addresses(); });
   }
   ops::Result<std::vector<std::string>> list_volumes() override {
@@ -327,8 +330,6 @@ struct Tally {
   // Of handled: the re-run alone did not converge, the update-status after it did (the charm
   // said it retries on update-status, or the library saw nothing new in the re-run).
   int via_update_status = 0;
-  // Of failed + handled: the retry did not converge, in a way a KnownDefect recognised.
-  int known = 0;
 };
 
 // The part of the world outside the model that a hook may change: nothing for the proxy, the
@@ -469,7 +470,8 @@ std::string describe_tree(const Tree& tree) {
 // The mount plan in a client State's stored state: only what the invariant needs.
 struct StoredPlan {
   std::string mountpoint;
-  std::set<std::string> files;  // key file, ceph.conf, created-mountpoint record (absolute)
+  // key file, ceph.conf, created-mountpoint and remount-pending records (absolute)
+  std::set<std::string> files;
 };
 
 std::optional<StoredPlan> stored_plan(const State& state) {
@@ -484,6 +486,9 @@ std::optional<StoredPlan> stored_plan(const State& state) {
       if (!file.empty()) plan.files.insert(file);
     }
     plan.files.insert(cephfs_client::created_mountpoint_marker(plan.mountpoint));
+    if (auto full = cephfs_client::MountPlan::from_json(mount); full.ok()) {
+      plan.files.insert(cephfs_client::remount_pending_marker(*full));
+    }
     return plan;
   }
   return std::nullopt;
@@ -695,6 +700,12 @@ class SystemMachine : public Machine {
         }
         continue;
       }
+      // Rule 5: the record that a key change still waits for its remount is what makes the retry
+      // remount; it may be left by any fault between writing a new key and a successful mount.
+      if (path.ends_with(".remount-pending") && node.type == 'f' && node.mode == 0600 &&
+          node.content == "remount\n") {
+        continue;
+      }
       EXPECT_TRUE((before != nullptr && *before == node) || (end != nullptr && *end == node))
           << where << ": " << path
           << " is neither as before the hook nor as after the fault-free run:\n"
@@ -715,13 +726,6 @@ std::string state_diff(const State& expected, const State& actual) {
   return redact(nlohmann::json::diff(nlohmann::json(expected), nlohmann::json(actual)).dump());
 }
 
-// Recognises a retry that did not converge because of a known charm defect, from the expected and
-// the actual State (JSON) and machine description: returns the defect's name, or nullopt for any
-// other divergence (which fails the test).
-using KnownDefect = std::function<std::optional<std::string>(
-    const nlohmann::json& expected_state, const nlohmann::json& state,
-    const std::string& expected_machine, const std::string& machine)>;
-
 // Walks events through one charm's Context with each fault source armed at every call in turn.
 template <class Charm>
 class FaultWalk {
@@ -729,14 +733,12 @@ class FaultWalk {
   // `normalize` maps a State or machine description (JSON text) to what must converge; the
   // default is the identity (exactly equal).
   FaultWalk(std::string charm, Context<Charm>& ctx, std::vector<FaultSource*> sources,
-            Machine& machine, std::function<std::string(std::string)> normalize = {},
-            KnownDefect known_defect = {})
+            Machine& machine, std::function<std::string(std::string)> normalize = {})
       : charm_(std::move(charm)),
         ctx_(ctx),
         sources_(std::move(sources)),
         machine_(machine),
-        normalize_(std::move(normalize)),
-        known_defect_(std::move(known_defect)) {}
+        normalize_(std::move(normalize)) {}
 
   // Runs `event` on `in` fault-free and at every injection point; returns the fault-free output.
   State walk(const std::string& name, const Event& event, const State& in) {
@@ -817,18 +819,13 @@ class FaultWalk {
       for (const auto& [source, tally] : by_source) {
         std::printf(
             "[fault-injection] %s %-28s %-10s calls %3d points %3d failed %3d absorbed %3d "
-            "handled %3d (via update-status %3d) known %3d\n",
+            "handled %3d (via update-status %3d)\n",
             charm_.c_str(), name.c_str(), source.c_str(), tally.calls, tally.points, tally.failed,
-            tally.absorbed, tally.handled, tally.via_update_status, tally.known);
+            tally.absorbed, tally.handled, tally.via_update_status);
         total += tally.points;
       }
     }
     std::printf("[fault-injection] %s total injection points %d\n", charm_.c_str(), total);
-    for (const auto& [defect, points] : known_) {
-      std::printf("[fault-injection] %s known defect at %zu points: %s\n", charm_.c_str(),
-                  points.size(), defect.c_str());
-      for (const auto& point : points) std::printf("[fault-injection]   %s\n", point.c_str());
-    }
   }
 
   int total_points() const {
@@ -885,13 +882,6 @@ class FaultWalk {
     const std::string state = normalized(nlohmann::json(again).dump());
     const std::string wanted_state = normalized(nlohmann::json(expected).dump());
     if (machine == wanted && state == wanted_state) return;
-    if (auto defect = known_defect_ ? known_defect_(nlohmann::json::parse(wanted_state),
-                                                    nlohmann::json::parse(state), wanted, machine)
-                                    : std::nullopt) {
-      ++tally.known;
-      known_[*defect].push_back(where);
-      return;
-    }
     EXPECT_TRUE(state == wanted_state) << where << ": " << state_diff(expected, again);
     EXPECT_TRUE(machine == wanted)
         << where << ": the machine differs from the fault-free one:" << line_diff(wanted, machine);
@@ -906,11 +896,8 @@ class FaultWalk {
   std::vector<FaultSource*> sources_;
   Machine& machine_;
   std::function<std::string(std::string)> normalize_;
-  KnownDefect known_defect_;
   // event -> fault source -> tally
   std::map<std::string, std::map<std::string, Tally>> tallies_;
-  // known defect -> the injection points where it showed
-  std::map<std::string, std::vector<std::string>> known_;
 };
 
 // ---- cephfs-server-proxy (proxy mode) ----------------------------------------------------------
@@ -1123,48 +1110,6 @@ bool mounts_use_current_keys(const fs::path& root) {
   return true;
 }
 
-// Known defects of cephfs-client (docs/reliability.md, "Fault injection"), recognised only when
-// they are the whole difference from the fault-free outcome:
-//  - stale key: after a key change, when the remount fails (umount, ceph-fuse, mount, systemctl
-//    enable or restart fails) or the hook fails between writing the new key file and remounting
-//    (the maintenance status-set), the retry finds the key file already up to date
-//    (write_credentials reports no change) and the plan mounted, so it does not remount: the
-//    share stays mounted with the previous key. The machine equals the fault-free one except for
-//    the hash of the key the mount was made with.
-//  - stale blocked status: a handled mount failure ("cannot mount ...") is never re-evaluated:
-//    the re-run of a relation-changed sees no new data, and update-status only mounts a lost
-//    mount, so when the share is in fact mounted (the command timed out after mounting; an
-//    enable or restart of a key change failed) the unit stays blocked. The State equals the
-//    fault-free one except for the unit status.
-std::optional<std::string> client_known_defects(const nlohmann::json& expected_state,
-                                                const nlohmann::json& state,
-                                                const std::string& expected_machine,
-                                                const std::string& machine) {
-  static const std::regex kKeyHash("sim_keyhash=[0-9a-f]+");
-  const bool stale_key = machine != expected_machine;
-  if (stale_key && std::regex_replace(expected_machine, kKeyHash, "sim_keyhash=?") !=
-                       std::regex_replace(machine, kKeyHash, "sim_keyhash=?")) {
-    return std::nullopt;
-  }
-  const bool stale_status = state != expected_state;
-  if (stale_status) {
-    nlohmann::json same_status = state;
-    same_status["unit_status"] = expected_state.at("unit_status");
-    const nlohmann::json& status = state.at("unit_status");
-    if (same_status != expected_state || status.value("name", "") != "blocked" ||
-        !status.value("message", "").starts_with("cannot mount ")) {
-      return std::nullopt;
-    }
-  }
-  std::string name;
-  if (stale_key) name = "stale key: the share stays mounted with the previous key";
-  if (stale_status) {
-    name += std::string(name.empty() ? "" : "; ") +
-            "stale blocked status: 'cannot mount' is kept although the share is mounted";
-  }
-  return name;
-}
-
 struct MachineMode {
   const char* name;
   bool systemd;      // mount units; else ceph-fuse / mount -t ceph and /etc/fstab
@@ -1200,7 +1145,7 @@ TEST_P(ClientOnMachine, EveryToolCallAndCommandFailsWithoutLeavingAnythingPartia
   });
   HookToolFaults tools(injector);
   FaultWalk walk(std::string("cephfs-client(") + mode.name + ")", ctx, {&tools, &commands}, machine,
-                 /*normalize=*/{}, client_known_defects);
+                 /*normalize=*/{});
   auto records = [&root] { return records_of(scan(root.path())); };
 
   State s{.config = {{"mountpoint", "/srv/data"}},

@@ -31,12 +31,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "secret_scan.h"
@@ -338,6 +340,12 @@ TEST_F(SecretHygiene, ScannerFindsAMarkerInAMachineCommandAndARunningProcess) {
   argv.push_back(nullptr);
   pid_t pid = 0;
   ASSERT_EQ(::posix_spawnp(&pid, "sleep", nullptr, nullptr, argv.data(), environ), 0);
+  // posix_spawn returns once the child has replaced its memory, which is before the kernel has
+  // set up the new argv: /proc/<pid>/cmdline can read empty for a moment. Wait for it (bounded).
+  const fs::path cmdline = fs::path("/proc") / std::to_string(pid) / "cmdline";
+  for (int i = 0; i < 200 && read(cmdline).empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   SecretScanner process_scan(kNeedles);
   EXPECT_GT(process_scan.scan_processes(), 1);
   ::kill(pid, SIGKILL);

@@ -115,9 +115,19 @@ TEST_F(SystemMountManagerTest, WritesTheKeyFileRootOnlyInARootOnlyDirectory) {
   EXPECT_EQ(mode_of(key_file), 0600u);
   EXPECT_EQ(mode_of(root_ / "etc/ceph/cephfs-client"), 0700u);
   EXPECT_FALSE(fs::exists(key_file.string() + ".tmp"));
-  // Same key again: nothing changed.
-  EXPECT_FALSE(*m.write_credentials(plan(), kKey));
   EXPECT_TRUE(commands_.empty());
+  // Same key again, but no mount has used it yet: still a change to mount (the record of it is
+  // on the machine, 0600, so a hook that failed before mounting cannot lose it).
+  const fs::path pending = key_file.string() + ".remount-pending";
+  EXPECT_EQ(mode_of(pending), 0600u);
+  EXPECT_TRUE(*m.write_credentials(plan(), kKey));
+  play_mount_tools();
+  ASSERT_TRUE(m.mount(plan(), false).ok());
+  EXPECT_FALSE(fs::exists(pending));
+  // Once mounted with it: nothing changed.
+  EXPECT_FALSE(*m.write_credentials(plan(), kKey));
+  ASSERT_TRUE(m.remove_credentials(plan()).ok());
+  EXPECT_FALSE(fs::exists(key_file));
 }
 
 TEST_F(SystemMountManagerTest, WritesAKeyringAndAConfForCephFuse) {
