@@ -484,7 +484,8 @@ TEST_F(SecretHygieneE2e, IssuedAndRotatedKeysStayInTheSecretStoreAnd0600Files) {
   ASSERT_THAT(mountpoint, StartsWith("/mnt/sl-e2e-"));
   relate(proxy, client);
   run_cli({"settle"});
-  ASSERT_TRUE(is_ceph_fuse_mount(mountpoint)) << unit_status(client + "/0");
+  ASSERT_TRUE(is_ceph_fuse_mount(mountpoint))
+      << unit_status(client + "/0") << " " << unit_status(proxy + "/0");
   ASSERT_TRUE(write_and_read(mountpoint, "hygiene.txt", "mounted\n"));
 
   // The key Ceph issued, read after the fact with the admin connection.
