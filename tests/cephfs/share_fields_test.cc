@@ -52,30 +52,30 @@ TEST(MonitorAddress, RefusesAnEmbeddedNulAndWhateverFollowsIt) {
 
 TEST(MonitorAddress, RefusesSeparatorsAndBadParts) {
   for (std::string_view text : {"",
-                                 "10.0.0.1",
-                                 "10.0.0.1:0",
-                                 "10.0.0.1:65536",
-                                 "10.0.0.1:6789,10.0.0.2:6789",
-                                 "10.0.0.1:6789 ",
-                                 " 10.0.0.1:6789",
-                                 "10.0.0.1:6789\n",
-                                 "mon_1:6789",
-                                 "-mon:6789",
-                                 "2001:db8::1:6789",
-                                 "[10.0.0.1]:6789",
-                                 "[]",
-                                 "[10.0.0.1:6789]",
-                                 "[v3:10.0.0.1:3300]",
-                                 "[v2:mon1:3300]",
-                                 "[v2:10.0.0.1:3300/]",
-                                 "[v2:10.0.0.1:3300/4294967296]",
-                                 "[v2:10.0.0.1:3300,]",
-                                 "v1:mon1:6789",
-                                 "v1:10.0.0.1",
-                                 "[v2:10.0.0.1:3300 mon_host=x]",
-                                 "10.0.0.1:6789;x",
-                                 "$host:6789",
-                                 "[::1%eth0]:6789"}) {
+                                "10.0.0.1",
+                                "10.0.0.1:0",
+                                "10.0.0.1:65536",
+                                "10.0.0.1:6789,10.0.0.2:6789",
+                                "10.0.0.1:6789 ",
+                                " 10.0.0.1:6789",
+                                "10.0.0.1:6789\n",
+                                "mon_1:6789",
+                                "-mon:6789",
+                                "2001:db8::1:6789",
+                                "[10.0.0.1]:6789",
+                                "[]",
+                                "[10.0.0.1:6789]",
+                                "[v3:10.0.0.1:3300]",
+                                "[v2:mon1:3300]",
+                                "[v2:10.0.0.1:3300/]",
+                                "[v2:10.0.0.1:3300/4294967296]",
+                                "[v2:10.0.0.1:3300,]",
+                                "v1:mon1:6789",
+                                "v1:10.0.0.1",
+                                "[v2:10.0.0.1:3300 mon_host=x]",
+                                "10.0.0.1:6789;x",
+                                "$host:6789",
+                                "[::1%eth0]:6789"}) {
     EXPECT_FALSE(MonitorAddress::parse(text).ok()) << quote_untrusted(text);
   }
   std::string huge = "[";
@@ -96,8 +96,8 @@ TEST(SharePath, AcceptsAbsoluteCleanPaths) {
 
 TEST(SharePath, RefusesRelativeDotSegmentsControlBytesAndBadUtf8) {
   for (const std::string& text : {""s, "data"s, "/a/../b"s, "/.."s, "/."s, "/a/./b"s, "/a/.."s,
-                                 "/a b"s, "/a\tb"s, "/a\nb"s, "/a\0b"s, "/a\x7f"s, "/\xff"s,
-                                 "/\xc0\xaf"s, "/\xed\xa0\x80"s, "/" + std::string(4096, 'a')}) {
+                                  "/a b"s, "/a\tb"s, "/a\nb"s, "/a\0b"s, "/a\x7f"s, "/\xff"s,
+                                  "/\xc0\xaf"s, "/\xed\xa0\x80"s, "/" + std::string(4096, 'a')}) {
     EXPECT_FALSE(SharePath::parse(text).ok()) << quote_untrusted(text);
   }
 }
@@ -132,7 +132,7 @@ TEST(QuoteUntrusted, EscapesEverythingButPrintableAsciiAndCuts) {
 TEST(Utf8, StrictDecoder) {
   EXPECT_TRUE(is_valid_utf8("ascii \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
   for (const std::string& text : {"\x80"s, "\xc3"s, "\xc0\x80"s, "\xe0\x80\x80"s, "\xed\xa0\x80"s,
-                                 "\xf4\x90\x80\x80"s, "\xf5\x80\x80\x80"s}) {
+                                  "\xf4\x90\x80\x80"s, "\xf5\x80\x80\x80"s}) {
     EXPECT_FALSE(is_valid_utf8(text)) << quote_untrusted(text);
   }
 }
