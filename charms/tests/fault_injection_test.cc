@@ -1042,6 +1042,22 @@ TEST(FaultInjection, EveryCallOfEveryProvisioningProxyEventFailsCleanlyOrIsHandl
 
 constexpr const char* kCredentialsId = "secret:cr8vcqgpc9t8oet2fdlg";
 
+// The client's first events, walked: install, config-changed, and a provider unit joining.
+template <class Walk, class Ctx>
+State walk_client_to_joined(Walk& walk, Ctx& ctx) {
+  State s{.config = {{"mountpoint", "/srv/data"}},
+          .secrets = {Secret{.id = kCredentialsId,
+                             .tracked_content = {{"username", "ceph-client"}, {"key", kKey}}}},
+          .leader = true};
+  s = walk.walk("install", ctx.on.install(), s);
+  s = walk.walk("config-changed", ctx.on.config_changed(), s);
+  s.relations.push_back(Relation{.endpoint = "cephfs-share",
+                                 .id = 1,
+                                 .remote_app_name = "cephfs-server-proxy",
+                                 .remote_units_data = {{0, {}}}});
+  return walk.walk("relation-joined", ctx.on.relation_joined(s.get_relation(1), 0), s);
+}
+
 TEST(FaultInjection, EveryCallOfEveryClientEventFailsCleanlyOrIsHandled) {
   auto fake = std::make_shared<cephfs_client::FakeState>();
   FaultInjector injector;
@@ -1055,18 +1071,7 @@ TEST(FaultInjection, EveryCallOfEveryClientEventFailsCleanlyOrIsHandled) {
   HookToolFaults tools(injector);
   FaultWalk walk("cephfs-client", ctx, {&tools}, machine);
 
-  State s{.config = {{"mountpoint", "/srv/data"}},
-          .secrets = {Secret{.id = kCredentialsId,
-                             .tracked_content = {{"username", "ceph-client"}, {"key", kKey}}}},
-          .leader = true};
-  s = walk.walk("install", ctx.on.install(), s);
-  s = walk.walk("config-changed", ctx.on.config_changed(), s);
-
-  s.relations.push_back(Relation{.endpoint = "cephfs-share",
-                                 .id = 1,
-                                 .remote_app_name = "cephfs-server-proxy",
-                                 .remote_units_data = {{0, {}}}});
-  s = walk.walk("relation-joined", ctx.on.relation_joined(s.get_relation(1), 0), s);
+  State s = walk_client_to_joined(walk, ctx);
   ASSERT_EQ(s.get_relation(1).local_app_data, (ops::Bag{{"name", "/srv/data"}}));
 
   s.get_relation(1).remote_app_data = {
@@ -1148,18 +1153,7 @@ TEST_P(ClientOnMachine, EveryToolCallAndCommandFailsWithoutLeavingAnythingPartia
                  /*normalize=*/{});
   auto records = [&root] { return records_of(scan(root.path())); };
 
-  State s{.config = {{"mountpoint", "/srv/data"}},
-          .secrets = {Secret{.id = kCredentialsId,
-                             .tracked_content = {{"username", "ceph-client"}, {"key", kKey}}}},
-          .leader = true};
-  s = walk.walk("install", ctx.on.install(), s);
-  s = walk.walk("config-changed", ctx.on.config_changed(), s);
-
-  s.relations.push_back(Relation{.endpoint = "cephfs-share",
-                                 .id = 1,
-                                 .remote_app_name = "cephfs-server-proxy",
-                                 .remote_units_data = {{0, {}}}});
-  s = walk.walk("relation-joined", ctx.on.relation_joined(s.get_relation(1), 0), s);
+  State s = walk_client_to_joined(walk, ctx);
   s.get_relation(1).remote_app_data = {
       {"share_info",
        *v0::encode_share_info({kFsid, "ceph-fs", "/", {"10.5.0.80:6789", "10.5.2.23:6789"}})},

@@ -19,6 +19,7 @@
 #include <sstream>
 #include <thread>
 
+#include "file_descriptor.h"
 #include "mountpoint_guard.h"
 
 extern char** environ;
@@ -105,26 +106,6 @@ std::string unescape_octal(std::string_view field) {
   }
   return out;
 }
-
-// Owns one file descriptor.
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd = -1) : fd_(fd) {}
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(FileDescriptor&& other) noexcept {
-    std::swap(fd_, other.fd_);
-    return *this;
-  }
-  ~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  bool valid() const { return fd_ >= 0; }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 // The last non-empty line of what the command wrote to `err` (its last 16 KiB).
 std::string last_line(const FileDescriptor& err) {
