@@ -79,8 +79,10 @@ namespace {
 // The plan's own checks on top of the types (see the header).
 ops::Status check_plan(const MountPlan& plan) {
   if (auto valid = validate_mountpoint(plan.mountpoint); !valid) return valid;
-  if (plan.path.str().find_first_of(",%\\\"'") != std::string::npos) {
-    return invalid("path contains one of , % \\ \" or '");
+  // Everything a file writer (mount_files.h) would refuse in a mount option: a plan that
+  // validates always renders.
+  if (plan.path.str().find_first_of(",%\\\"'#$") != std::string::npos) {
+    return invalid("path contains one of , % \\ \" ' # or $");
   }
   if (plan.monitors.empty()) return invalid("monitor_hosts is empty");
   return {};

@@ -7,7 +7,8 @@
 // only be made from values that passed their grammar; make_mount_plan and from_json (the stored
 // record is re-validated too) are the only ways to make one. On top of the types:
 //  - the key must be a cephx key (cephx_key.h);
-//  - path: no ',' '%' '\' or quotes (it ends up in mount options and in a unit file);
+//  - path: no ',' '%' '\' quotes '#' or '$' (it ends up in mount options, a unit file and an
+//    fstab line: exactly what the file writers refuse, so a valid plan always renders);
 //  - the mountpoint must pass validate_mountpoint (client_config.h);
 //  - monitors, kernel: each as its kernel_form() "<host>:<port>" (from a vector: v1, else any,
 //    else v2, without the nonce), joined into mon_addr=<a>/<b>;

@@ -126,7 +126,7 @@ TEST(MountPlan, StoredRecordIsRevalidated) {
 
 TEST(MountPlan, RejectsOptionInjectionInThePath) {
   auto bad = share();
-  for (const char* path : {"/a,secret=x", "/a%i", "/a b", "/a\"b", "/a\\b"}) {
+  for (const char* path : {"/a,secret=x", "/a%i", "/a b", "/a\"b", "/a\\b", "/a#b", "/$HOME"}) {
     bad.path = path;
     auto plan = make_mount_plan(config(), MountMethod::kKernel, bad, {"u", kKey}, "c", 1);
     EXPECT_FALSE(plan.ok()) << path;
