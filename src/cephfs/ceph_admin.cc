@@ -65,6 +65,13 @@ json subvolume_command(std::string_view prefix, const SubvolumeId& id) {
 template <class T>
 ops::Result<T> parse(const CommandReply& reply, std::string_view what,
                      const std::function<T(const json&)>& extract) {
+  if (reply.data.empty()) {
+    // Success without a body: a manager that is still loading its modules or failing over
+    // answers so. Transient, like an unreachable cluster: the charm waits and retries.
+    return ops::Error{
+        ops::ErrorCode::kUnavailable,
+        fmt::format("Ceph answered {} with no data (a manager still starting?)", what)};
+  }
   try {
     return extract(json::parse(reply.data));
   } catch (const json::exception& e) {

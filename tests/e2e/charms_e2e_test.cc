@@ -484,6 +484,12 @@ TEST_F(SecretHygieneE2e, IssuedAndRotatedKeysStayInTheSecretStoreAnd0600Files) {
   ASSERT_THAT(mountpoint, StartsWith("/mnt/sl-e2e-"));
   relate(proxy, client);
   run_cli({"settle"});
+  // A manager that is still busy right after the cluster started may answer without data; the
+  // proxy then waits for a later hook. A config change is that later hook (bounded).
+  for (int retry = 1; retry <= 3 && !is_ceph_fuse_mount(mountpoint); ++retry) {
+    run_cli({"config", proxy, "ceph-timeout=" + std::to_string(30 + retry)});
+    run_cli({"settle"});
+  }
   ASSERT_TRUE(is_ceph_fuse_mount(mountpoint))
       << unit_status(client + "/0") << " " << unit_status(proxy + "/0");
   ASSERT_TRUE(write_and_read(mountpoint, "hygiene.txt", "mounted\n"));
