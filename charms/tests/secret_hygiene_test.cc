@@ -139,24 +139,11 @@ class SecretHygiene : public SimTest {
   // marker findings.
   std::vector<std::string> scan_everything() {
     SecretScanner scan(kNeedles);
-    const std::string trace_json = run({"trace", "--format", "json"});
-    scan.scan_text("trace --format json", trace_json);
-    scan.scan_text("trace", run({"trace"}));
-    const std::string status_json = run({"status", "--format", "json"});
-    scan.scan_text("status --format json", status_json);
-    scan.scan_text("secrets", run({"secrets"}));
-    const json applications = json::parse(status_json)["applications"];
-    for (const auto& [app, app_status] : applications.items()) {
-      for (const auto& [unit, unit_json] : app_status["units"].items()) {
-        scan.scan_text("show-unit " + unit, run({"show-unit", unit}));
-      }
-    }
+    const long tool_calls =
+        scan.scan_reports([this](const std::vector<std::string>& args) { return run(args); });
     scan.scan_text("cli output", cli_text_);
 
     // Every tool call of the trace is in the raw argv log, so nothing escapes the argv scan.
-    const json rows = json::parse(trace_json);
-    const long tool_calls = std::count_if(rows.begin(), rows.end(),
-                                          [](const json& row) { return row["kind"] == "tool"; });
     EXPECT_EQ(scan.scan_raw_argv_log(raw_argv_log_), tool_calls);
     EXPECT_GT(tool_calls, 50);
     RecordProperty("hook_tool_calls_scanned", static_cast<int>(tool_calls));

@@ -114,10 +114,6 @@ class MonitorAddress : public ValidatedText<MonitorAddress> {
   std::string kernel_form_;
 };
 
-// The problem with `text` as a MON address (see the grammar above), or an empty string when it is
-// one. For callers that word their own message (configuration options).
-std::string monitor_address_problem(std::string_view text);
-
 // Whether `text` is valid UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 

@@ -244,9 +244,18 @@ ops::Result<Fsid> Fsid::parse(std::string_view text, std::string_view label) {
   return Fsid(std::string(text));
 }
 
+namespace {
+
+// The grammar CephFsName and CephxUser share.
+bool is_ceph_name(std::string_view text) {
+  return !text.empty() && text.size() <= 255 && only(text, is_name_char) && text.front() != '-' &&
+         text.front() != '.';
+}
+
+}  // namespace
+
 ops::Result<CephFsName> CephFsName::parse(std::string_view text, std::string_view label) {
-  if (text.empty() || text.size() > 255 || !only(text, is_name_char) || text.front() == '-' ||
-      text.front() == '.') {
+  if (!is_ceph_name(text)) {
     return invalid(label, text,
                    "must be 1-255 letters, digits, '_', '.' or '-', not starting with '-' or '.' "
                    "(a CephFS file system name)");
@@ -255,8 +264,7 @@ ops::Result<CephFsName> CephFsName::parse(std::string_view text, std::string_vie
 }
 
 ops::Result<CephxUser> CephxUser::parse(std::string_view text, std::string_view label) {
-  if (text.empty() || text.size() > 255 || !only(text, is_name_char) || text.front() == '-' ||
-      text.front() == '.') {
+  if (!is_ceph_name(text)) {
     return invalid(label, text,
                    "must be 1-255 letters, digits, '_', '.' or '-', not starting with '-' or '.' "
                    "(the cephx id without 'client.')");
@@ -283,12 +291,6 @@ ops::Result<SharePath> SharePath::parse(std::string_view text, std::string_view 
                    "without whitespace, control characters or '.' / '..' segments");
   }
   return SharePath(std::string(text));
-}
-
-std::string monitor_address_problem(std::string_view text) {
-  bool typed = false;
-  std::string kernel_form;
-  return check_monitor(text, typed, kernel_form).value_or("");
 }
 
 ops::Result<MonitorAddress> MonitorAddress::parse(std::string_view text, std::string_view label) {

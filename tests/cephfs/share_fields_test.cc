@@ -83,11 +83,6 @@ TEST(MonitorAddress, RefusesSeparatorsAndBadParts) {
   EXPECT_FALSE(MonitorAddress::parse(huge + "]").ok());
 }
 
-TEST(MonitorAddress, ProblemTextForCallersThatWordTheirOwnMessage) {
-  EXPECT_EQ(monitor_address_problem("10.0.0.1:6789"), "");
-  EXPECT_EQ(monitor_address_problem("10.0.0.1"), "the port is missing");
-}
-
 TEST(SharePath, AcceptsAbsoluteCleanPaths) {
   for (std::string_view text : {"/", "/volumes/_nogroup/x/uuid", "/a.b/..c/c..", "/caf\xc3\xa9"}) {
     EXPECT_TRUE(SharePath::parse(text).ok()) << text;

@@ -526,22 +526,9 @@ TEST_F(SecretHygieneE2e, IssuedAndRotatedKeysStayInTheSecretStoreAnd0600Files) {
   const std::string admin_key = ini_value(admin_keyring_, "key");
   ASSERT_FALSE(admin_key.empty()) << "no key in " << admin_keyring_;
   SecretScanner scan(needles({old_key, new_key, admin_key}));
-  const std::string trace_json = run_cli({"trace", "--format", "json"});
-  scan.scan_text("trace --format json", trace_json);
-  scan.scan_text("trace", run_cli({"trace"}));
-  const std::string status_json = run_cli({"status", "--format", "json"});
-  scan.scan_text("status --format json", status_json);
-  scan.scan_text("secrets", run_cli({"secrets"}));
-  const json applications = json::parse(status_json)["applications"];
-  for (const auto& [app, app_status] : applications.items()) {
-    for (const auto& [unit, ignored] : app_status["units"].items()) {
-      scan.scan_text("show-unit " + unit, run_cli({"show-unit", unit}));
-    }
-  }
+  const long tool_calls =
+      scan.scan_reports([this](const std::vector<std::string>& args) { return run_cli(args); });
   scan.scan_text("cli output (settle, action results, reports)", cli_text_);
-  const json rows = json::parse(trace_json);
-  const auto tool_calls = std::count_if(rows.begin(), rows.end(),
-                                        [](const json& row) { return row["kind"] == "tool"; });
   const int records = scan.scan_raw_argv_log(raw_argv_log_);
   EXPECT_EQ(records, tool_calls);
   RecordProperty("hook_tool_calls_scanned", records);

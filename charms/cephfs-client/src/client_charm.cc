@@ -243,8 +243,8 @@ void ClientCharm::on_update_status(ops::UpdateStatusEvent& /*event*/) {
   // A full reconcile, not only "remount what is lost": a mount that came back after a status
   // said it could not (a command that timed out after mounting), a mount that still uses an old
   // key after a failed remount, a directory an administrator has since made safe, all converge
-  // here. Without a relation there is nothing to mount.
-  if (!load_config()) return;
+  // here (mount_share validates the options itself). Without a relation there is nothing to
+  // mount.
   ops::Relation* relation = model().get_relation(kShareEndpoint);
   if (relation == nullptr) return;
   share_.on.mount_share.emit(relation, relation->app(), nullptr);

@@ -199,6 +199,25 @@ int SecretScanner::scan_command_log(const fs::path& log) {
   return commands;
 }
 
+long SecretScanner::scan_reports(
+    const std::function<std::string(const std::vector<std::string>&)>& cli) {
+  const std::string trace_json = cli({"trace", "--format", "json"});
+  scan_text("trace --format json", trace_json);
+  scan_text("trace", cli({"trace"}));
+  const std::string status_json = cli({"status", "--format", "json"});
+  scan_text("status --format json", status_json);
+  scan_text("secrets", cli({"secrets"}));
+  const auto applications = nlohmann::json::parse(status_json)["applications"];
+  for (const auto& [app, app_status] : applications.items()) {
+    for (const auto& [unit, unit_status] : app_status["units"].items()) {
+      scan_text("show-unit " + unit, cli({"show-unit", unit}));
+    }
+  }
+  const auto rows = nlohmann::json::parse(trace_json);
+  return std::count_if(rows.begin(), rows.end(),
+                       [](const nlohmann::json& row) { return row["kind"] == "tool"; });
+}
+
 int SecretScanner::scan_processes() {
   int processes = 0;
   DIR* proc = ::opendir("/proc");

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -39,6 +40,11 @@ class SecretScanner {
 
   // `text` seen in `where` (a report, a status, an action result...).
   void scan_text(const std::string& where, std::string_view text);
+  // What juju-sim reports about a model: `trace` (JSON and text), `status --format json`,
+  // `secrets` and `show-unit` of every unit, each through `cli` (which runs juju-sim with those
+  // arguments and returns its stdout). Returns the number of hook-tool calls in the trace, so a
+  // caller can check that the raw argv log holds every one.
+  long scan_reports(const std::function<std::string(const std::vector<std::string>&)>& cli);
   // Every regular file under `root` (or `root` itself); symlinks are not followed. A needle is
   // allowed only in a 0600 file of the running user, and counted in allowed_files().
   void scan_files(const std::filesystem::path& root);

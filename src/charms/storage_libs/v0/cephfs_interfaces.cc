@@ -3,6 +3,7 @@
 #include <utility>
 #include <variant>
 
+#include "cephfs/share_fields.h"
 #include "charms/storage_libs/v0/cephfs_share_validation.h"
 #include "error_text.h"
 #include "ops/errors.h"
@@ -109,7 +110,7 @@ ops::Result<std::optional<CephFSAuthInfo>> MountEventBase::auth_info() const {
   } catch (const ops::SecretNotFoundError& e) {
     return detail::make_wire_error(
         ops::ErrorCode::kSecretNotFound, kAuthSecretNotFound,
-        "the secret " + detail::quote_for_message(id) + " named by `auth` in relation " +
+        "the secret " + cephfs::quote_untrusted(id) + " named by `auth` in relation " +
             relation->to_string() +
             " is not visible to this unit (not granted to this application, removed, or a "
             "wrong id); the provider must grant it");

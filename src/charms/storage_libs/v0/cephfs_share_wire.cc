@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "cephfs/share_fields.h"
 #include "charms/storage_libs/v0/python_json.h"
 #include "error_text.h"
 
@@ -175,8 +176,7 @@ ops::Result<std::optional<CephFSShareInfo>> decode_share_info(std::string_view v
   }
   for (const auto& [key, unused] : json.items()) {
     if (key != "fsid" && key != "name" && key != "path" && key != "monitor_hosts") {
-      return share_info_error("share_info has the unexpected key " +
-                              detail::quote_for_message(key));
+      return share_info_error("share_info has the unexpected key " + cephfs::quote_untrusted(key));
     }
   }
   CephFSShareInfo share_info;
