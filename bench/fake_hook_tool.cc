@@ -18,9 +18,11 @@
 // "<tool> <args>" to it (argument values after key#file= are not copied). Errors: exit 1 and a
 // message on stderr in Juju's wording where ProcessBackend looks at it ("relation not found",
 // "secret not found"). Not a model of Juju's permissions: any unit may read and write anything.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -28,6 +30,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "ops/secret_id.h"
 
 namespace {
 
@@ -82,9 +86,7 @@ std::string positional(const std::vector<std::string>& args) {
 }
 
 std::string xid(const std::string& id) {
-  const auto slash = id.rfind('/');
-  if (slash != std::string::npos) return id.substr(slash + 1);
-  return id.starts_with("secret:") ? id.substr(7) : id;
+  return std::string(ops::SecretId::unique_identifier_of(id).value_or(id));
 }
 
 json* find_relation(json& world, const std::string& arg) {  // "<endpoint>:<id>"
@@ -194,8 +196,11 @@ int run(const std::string& tool, const std::vector<std::string>& args) {
     }
     std::cout << ids.dump() << "\n";
   } else if (tool == "secret-add") {
-    const std::string id =
-        "secret:bench" + std::to_string(world["secrets"].size()) + "0000000000000000";
+    // As Juju 3 prints it: secret://<model-uuid>/<xid>.
+    const char* uuid = std::getenv("JUJU_MODEL_UUID");
+    const std::string id = fmt::format("secret://{}/bench{}0000000000000000",
+                                       uuid != nullptr && *uuid != '\0' ? uuid : "bench-model",
+                                       world["secrets"].size());
     json secret = {{"id", id},
                    {"owner", option(args, "--owner")},
                    {"revision", 1},

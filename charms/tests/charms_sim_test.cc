@@ -102,6 +102,43 @@ TEST_F(CephFSCharms, ClientMountsTheProxysShareWithAKeyFile) {
   }
 }
 
+// `auth` is the secret id exactly as secret-add printed it (Juju 3: secret://<model-uuid>/<xid>),
+// byte for byte what the Python library publishes in the golden trace relate_1x1, where the
+// same model uuid is used; only the xid, which Juju picks, may differ.
+TEST_F(CephFSCharms, AuthIsTheSecretIdExactlyAsSecretAddPrintedIt) {
+  deploy_and_relate();
+  const auto adds = tool_calls("proxy/0", "secret-add");
+  ASSERT_EQ(adds.size(), 1u);
+  std::string printed = adds[0].value("stdout", "");
+  ASSERT_TRUE(printed.ends_with("\n")) << printed;
+  printed.pop_back();
+  std::string auth;
+  for (int id = 0; id < 4 && auth.empty(); ++id) {
+    const CliResult shown = sim({"show-relation", std::to_string(id)});
+    if (shown.exit_code != 0) continue;
+    const json bags = json::parse(shown.out)["application-data"];
+    auth = bags.value("proxy", json::object()).value("auth", "");
+  }
+  EXPECT_EQ(auth, printed);
+
+  const json golden = json::parse(read(fs::path(GOLDEN_DIR) / "relate_1x1.json"));
+  const std::string golden_printed = [&] {
+    for (const auto& hook : golden["hooks"]) {
+      for (const auto& call : hook["tool_calls"]) {
+        if (call["tool"] == "secret-add") return call["stdout"].get<std::string>();
+      }
+    }
+    return std::string();
+  }();
+  ASSERT_FALSE(golden_printed.empty());
+  const std::string golden_auth =
+      golden["final_state"]["relations"]["0"]["app_bags"]["cephfs-server"]["data"]["auth"];
+  EXPECT_EQ(golden_auth + "\n", golden_printed);  // the Python library: auth = what was printed
+  const std::string golden_xid = golden_auth.substr(golden_auth.rfind('/') + 1);
+  const std::string our_xid = auth.substr(auth.rfind('/') + 1);
+  EXPECT_EQ(golden_auth.substr(0, golden_auth.size() - golden_xid.size()) + our_xid, auth);
+}
+
 TEST_F(CephFSCharms, RotatedKeyOnTheProxyRemountsTheClient) {
   deploy_and_relate();
   ok({"config", "proxy", std::string("auth-info=ceph-client:") + kNewKey});

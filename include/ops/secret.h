@@ -59,7 +59,8 @@ class Secret {
 
   // Validates content as ops does; throws std::invalid_argument naming the bad keys (not values).
   static void validate_content(const SecretContent& content);
-  // secret:<x> and secret://... stay; anything else becomes secret://<model_uuid>/<x>.
+  // SecretId::canonical (secret:<x> and secret://... stay, a bare <x> becomes
+  // secret://<model_uuid>/<x>); text that is no secret id is returned unchanged.
   static std::string canonicalize_id(const std::string& id, const std::string& model_uuid);
 
  private:

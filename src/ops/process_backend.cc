@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "backend_errors.h"
+#include "ops/secret_id.h"
 #include "tool_output.h"
 
 namespace ops {
@@ -304,15 +305,6 @@ Result<std::string> relation_data_json(const Bag& data) {
   return text;
 }
 
-// The part of a secret URI Juju keys things by: after the last '/', or after "secret:".
-std::string_view unique_identifier(std::string_view id) {
-  if (const auto slash = id.rfind('/'); slash != std::string_view::npos) {
-    return id.substr(slash + 1);
-  }
-  if (id.starts_with("secret:")) return id.substr(std::string_view("secret:").size());
-  return id;
-}
-
 std::string_view trim(std::string_view text) {
   constexpr std::string_view kSpace = " \t\r\n\v\f";
   const auto first = text.find_first_not_of(kSpace);
@@ -573,7 +565,12 @@ Result<SecretInfo> parse_secret_info_get(std::string_view out,
 
   auto entry = parsed->begin();
   if (parsed->size() > 1) {
-    entry = id ? parsed->find(std::string(unique_identifier(*id))) : parsed->end();
+    entry = parsed->end();
+    if (id) {
+      if (auto wanted = SecretId::parse(*id)) {
+        entry = parsed->find(std::string(wanted->unique_identifier()));
+      }
+    }
     if (entry == parsed->end()) {
       return internal::invalid_output(
           kTool, fmt::format("{} secrets where one was expected", parsed->size()));
@@ -585,13 +582,7 @@ Result<SecretInfo> parse_secret_info_get(std::string_view out,
     return internal::invalid_output(kTool, "secret info that is not an object");
 
   SecretInfo info;
-  if (id && unique_identifier(*id) == unique_identifier(key)) {
-    info.id = *id;
-  } else if (key.starts_with("secret:")) {
-    info.id = key;
-  } else {
-    info.id = "secret:" + key;
-  }
+  info.id = id && same_secret(*id, key) ? *id : key;
   if (const auto revision = fields.find("revision"); revision != fields.end()) {
     if (!revision->is_number_integer()) {
       return internal::invalid_output(kTool, "a \"revision\" that is not an integer");
@@ -932,8 +923,8 @@ Result<SecretContent> ProcessBackend::secret_get(const std::optional<std::string
 
 // SecretInfo::id: secret-info-get keys its output by the bare xid. When the caller gave an id for
 // that xid we return the caller's id unchanged (so it compares equal to what the caller holds);
-// otherwise a key already in URI form is kept and a bare xid becomes "secret:<xid>", a form every
-// secret tool accepts. The model, which knows the model uuid, may canonicalise further.
+// otherwise the key as Juju printed it. The model, which knows the model uuid, canonicalises it
+// (SecretId::canonical: a bare xid becomes secret://<model-uuid>/<xid>, as Python ops does).
 Result<SecretInfo> ProcessBackend::secret_info_get(const std::optional<std::string>& id,
                                                    const std::optional<std::string>& label) {
   constexpr std::string_view kTool = "secret-info-get";

@@ -5,6 +5,7 @@
 
 #include "ops/errors.h"
 #include "ops/model.h"
+#include "ops/secret_id.h"
 
 namespace ops {
 
@@ -17,17 +18,16 @@ Secret::Secret(Model& model, std::optional<std::string> id, std::optional<std::s
       owner_(owner) {}
 
 std::string Secret::canonicalize_id(const std::string& id, const std::string& model_uuid) {
-  if (id.rfind("secret:", 0) == 0) return id;
-  if (model_uuid.empty()) return "secret:" + id;
-  return "secret://" + model_uuid + "/" + id;
+  // An id that is not one is left as given: Juju refuses it (kInvalidArgument) at first use.
+  auto parsed = SecretId::parse(id);
+  return parsed ? parsed->canonical(model_uuid) : id;
 }
 
 std::optional<std::string> Secret::unique_identifier() const {
   if (!id_) return std::nullopt;
-  auto pos = id_->rfind('/');
-  if (pos != std::string::npos) return id_->substr(pos + 1);
-  if (id_->rfind("secret:", 0) == 0) return id_->substr(7);
-  return *id_;
+  auto parsed = SecretId::parse(*id_);
+  if (!parsed) return *id_;
+  return std::string(parsed->unique_identifier());
 }
 
 void Secret::validate_content(const SecretContent& content) {

@@ -244,10 +244,11 @@ TEST(InMemoryBackend, SecretAddIdsAreDeterministicAndSkipIdsInTheState) {
   auto a = first.secret_add({{"key", "1"}}, {}, SecretOwner::kApplication);
   auto b = second.secret_add({{"key", "1"}}, {}, SecretOwner::kApplication);
   ASSERT_TRUE(a.ok());
-  EXPECT_EQ(*a, "secret:cppsecret00000000002");
+  // As Juju 3's secret-add prints them: secret://<model-uuid>/<xid>.
+  EXPECT_EQ(*a, "secret://" + state.model_uuid + "/cppsecret00000000002");
   EXPECT_EQ(*a, *b);
   EXPECT_EQ(*first.secret_add({{"key", "2"}}, {}, SecretOwner::kUnit),
-            "secret:cppsecret00000000003");
+            "secret://" + state.model_uuid + "/cppsecret00000000003");
   EXPECT_EQ(Secret::unique_identifier(*a).size(), 20U);
 }
 

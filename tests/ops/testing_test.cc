@@ -525,7 +525,7 @@ TEST(Context, SecretAddedInOneRunIsFoundByLabelInTheNext) {
   auto ctx = make_context();
   State first = ctx.run(ctx.on.start(), State{.leader = true});
   const Secret& secret = first.get_secret("token");
-  EXPECT_EQ(secret.id, "secret:cppsecret00000000001");
+  EXPECT_EQ(secret.id, "secret://3f1a7c2e-5b7d-4e0a-9c61-2d8f4b6a0e19/cppsecret00000000001");
   EXPECT_EQ(secret.owner, "app");
   EXPECT_EQ(secret.latest_content, (SecretContent{{"token", "abc"}}));
 

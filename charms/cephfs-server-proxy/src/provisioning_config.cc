@@ -11,6 +11,7 @@
 #include "cephfs/ceph_names.h"
 #include "cephx_key.h"
 #include "charms/storage_libs/v0/cephfs_share_validation.h"
+#include "charms/storage_libs/v0/cephfs_share_wire.h"
 #include "proxy_config.h"
 
 namespace cephfs_server_proxy {
@@ -77,7 +78,8 @@ ops::Result<ProvisioningConfig> parse_provisioning_config(const nlohmann::json& 
   if (!out.admin_secret_id.empty() && !out.admin_keyring.empty()) {
     problems.emplace_back("admin-secret and admin-keyring are both set; set only one");
   }
-  if (!out.admin_secret_id.empty() && !out.admin_secret_id.starts_with("secret:")) {
+  if (!out.admin_secret_id.empty() &&
+      !charms::storage_libs::v0::is_secret_uri(out.admin_secret_id)) {
     problems.push_back("admin-secret " + shown(out.admin_secret_id) +
                        " invalid: expected a secret id such as secret:cr8vcqgpc9t8oet2fdlg (from "
                        "`juju add-secret`)");

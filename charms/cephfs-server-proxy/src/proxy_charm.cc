@@ -7,20 +7,12 @@
 #include "ops/log.h"
 #include "ops/model.h"
 #include "ops/secret.h"
+#include "ops/secret_id.h"
 #include "user_secret.h"
 
 namespace cephfs_server_proxy {
 
 namespace v0 = charms::storage_libs::v0;
-
-namespace {
-// "secret:<xid>", "secret://<uuid>/<xid>" and "<xid>" name the same secret.
-std::string_view unique_id(std::string_view id) {
-  if (id.starts_with("secret://")) return id.substr(id.rfind('/') + 1);
-  if (id.starts_with("secret:")) return id.substr(7);
-  return id;
-}
-}  // namespace
 
 ProxyCharm::ProxyCharm(ops::Framework& framework, CephAdminFactory connect)
     : CharmBase(framework),
@@ -111,14 +103,14 @@ void ProxyCharm::on_secret_changed(ops::SecretChangedEvent& event) {
     auto it = all.find("admin-secret");
     const std::string admin_secret =
         (it != all.end() && it->is_string()) ? it->get<std::string>() : std::string();
-    if (admin_secret.empty() || unique_id(admin_secret) != unique_id(event.id)) return;
+    if (!ops::same_secret(admin_secret, event.id)) return;
     ops::log::info("admin-secret has a new revision; reconnecting to Ceph with it");
     reconcile({});
     return;
   }
   auto config = parse_proxy_config(this->config().all());
   if (!config || !config->auth_secret_id) return;
-  if (unique_id(*config->auth_secret_id) != unique_id(event.id)) return;
+  if (!ops::same_secret(*config->auth_secret_id, event.id)) return;
   ops::log::info("auth-secret has a new revision; publishing the new credentials");
   on_config_changed(event);
 }

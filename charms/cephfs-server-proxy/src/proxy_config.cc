@@ -109,7 +109,7 @@ ops::Result<ProxyConfig> parse_proxy_config(const nlohmann::json& config) {
   }
 
   if (!auth_secret.empty()) {
-    if (!auth_secret.starts_with("secret:")) {
+    if (!charms::storage_libs::v0::is_secret_uri(auth_secret)) {
       problems.push_back("auth-secret " + shown(auth_secret) +
                          " invalid: expected a secret id such as secret:cr8vcqgpc9t8oet2fdlg "
                          "(from `juju add-secret`)");

@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "ops/backend.h"
+#include "ops/secret_id.h"
 #include "ops/status.h"
 
 namespace ops::testing {
@@ -127,14 +128,9 @@ struct Secret {
     }
     return out;
   }
-  // The part after "secret://<uuid>/" or "secret:"; how ids are compared.
+  // The <xid> of a secret id (ops::SecretId); text that is no secret id is its own identifier.
   static std::string_view unique_identifier(std::string_view id) {
-    if (id.starts_with("secret://")) {
-      auto slash = id.rfind('/');
-      return id.substr(slash + 1);
-    }
-    if (id.starts_with("secret:")) return id.substr(7);
-    return id;
+    return SecretId::unique_identifier_of(id).value_or(id);
   }
   bool has_id(std::string_view other) const {
     return !other.empty() && unique_identifier(id) == unique_identifier(other);

@@ -415,7 +415,11 @@ ops::Status InMemoryBackend::check_label_free(const Secret* self, const std::str
 
 std::string InMemoryBackend::next_secret_id() {
   while (true) {
-    std::string id = fmt::format("secret:cppsecret{:011d}", ++secret_counter_);
+    const std::string xid = fmt::format("cppsecret{:011d}", ++secret_counter_);
+    // As Juju 3 prints it: secret://<model-uuid>/<xid> (secret:<xid> without a model uuid).
+    std::string id = state_.model_uuid.empty()
+                         ? "secret:" + xid
+                         : fmt::format("secret://{}/{}", state_.model_uuid, xid);
     if (find_secret(id) == nullptr) return id;
   }
 }
@@ -523,6 +527,7 @@ Result<SecretInfo> InMemoryBackend::secret_info_get(const std::optional<std::str
   const Secret& secret = **resolved;
   if (auto ok = check_manage(secret); !ok) return ok.error();
   SecretInfo info;
+  // The id as the State (or secret-add) has it: what ops would make of Juju's output.
   info.id = secret.id;
   info.label = secret.label;
   info.revision = secret.effective_latest_revision();

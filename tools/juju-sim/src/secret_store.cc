@@ -6,6 +6,7 @@
 #include <regex>
 #include <sstream>
 
+#include "ops/secret_id.h"
 #include "sim_error.h"
 
 namespace juju_sim {
@@ -13,17 +14,13 @@ namespace juju_sim {
 using nlohmann::json;
 
 std::string parse_secret_ref(const std::string& text) {
-  static const std::regex xid_pattern("^[0-9a-z]{20}$");
-  std::string xid = text;
-  if (xid.rfind("secret:", 0) == 0) {
-    xid = xid.substr(7);
-    auto slash = xid.rfind('/');
-    if (xid.rfind("//", 0) == 0 && slash != std::string::npos) xid = xid.substr(slash + 1);
-  }
-  if (!std::regex_match(xid, xid_pattern)) {
+  // Any ops::SecretId form, with an xid of Juju's own length.
+  constexpr std::size_t kXidSize = 20;
+  const auto xid = ops::SecretId::unique_identifier_of(text);
+  if (!xid || xid->size() != kXidSize) {
     throw usage_error(fmt::format("invalid secret URI \"{}\"", text));
   }
-  return xid;
+  return std::string(*xid);
 }
 
 std::string secret_uri(Database& db, const std::string& xid) {

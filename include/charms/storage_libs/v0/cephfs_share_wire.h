@@ -108,8 +108,8 @@ struct AuthSecretReference {
   friend bool operator==(const AuthSecretReference&, const AuthSecretReference&) = default;
 };
 
-// Whether `value` is a Juju secret URI: "secret:<id>" or "secret://<source uuid>/<id>", id 1-64
-// of [0-9a-z] (Juju's are 20-character xids), source 1-64 of [0-9A-Za-z-].
+// Whether `value` is a Juju secret URI: "secret:<id>" or "secret://<source uuid>/<id>" as
+// ops::SecretId parses them.
 bool is_secret_uri(std::string_view value);
 
 // What an `auth` value names: a secret to resolve, or credentials given inline ("plain:").

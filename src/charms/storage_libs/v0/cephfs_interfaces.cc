@@ -10,24 +10,14 @@
 #include "ops/log.h"
 #include "ops/model.h"
 #include "ops/secret.h"
+#include "ops/secret_id.h"
 
 namespace charms::storage_libs::v0 {
 namespace {
 
-// The part of a secret id that identifies it: "secret:<xid>", "secret://<uuid>/<xid>" -> <xid>.
-std::string_view secret_unique_id(std::string_view id) {
-  if (id.starts_with("secret://")) return id.substr(id.rfind('/') + 1);
-  if (id.starts_with("secret:")) return id.substr(7);
-  return id;
-}
-
-bool same_secret(std::string_view a, std::string_view b) {
-  return !a.empty() && secret_unique_id(a) == secret_unique_id(b);
-}
-
-// The form LIBPATCH 2 (under ops 2.x) writes to `auth`: "secret:<xid>".
-std::string wire_secret_id(std::string_view id) {
-  return "secret:" + std::string(secret_unique_id(id));
+// The key of revisions_set_in_this_hook_: a secret's <xid>, whichever form `id` has.
+std::string revision_key(std::string_view id) {
+  return std::string(ops::SecretId::unique_identifier_of(id).value_or(id));
 }
 
 std::string hook_of(const ops::RelationEvent& event, std::string_view suffix) {
@@ -254,7 +244,7 @@ void CephFSRequires::on_secret_changed(ops::SecretChangedEvent& event) {
     auto parsed = parse_auth(relation->data[*app].value_or_empty(kAuthKey));
     if (!parsed || !parsed->has_value()) continue;
     const auto* reference = std::get_if<AuthSecretReference>(&**parsed);
-    if (reference == nullptr || !same_secret(reference->secret_id, event.id)) continue;
+    if (reference == nullptr || !ops::same_secret(reference->secret_id, event.id)) continue;
     ops::log::debug("Emitting mount_share for relation {} from secret-changed",
                     relation->to_string());
     on.mount_share.emit(relation, app, nullptr);
@@ -379,16 +369,18 @@ ops::Result<CephFSProvides::PublishedSecret> CephFSProvides::store_credentials(
     ops::Secret created = m.app().add_secret(content, std::string(kAuthInfoSecretLabel),
                                              std::string(kAuthInfoSecretDescription));
     created.grant(relation);
-    const std::string id = wire_secret_id(*created.id());
-    revisions_set_in_this_hook_[std::string(secret_unique_id(id))] = 1;
+    // `auth` is the id exactly as secret-add printed it (Juju 3: secret://<model-uuid>/<xid>),
+    // as LIBPATCH 2 publishes it; a consumer in another model needs the uuid to find it.
+    const std::string& id = *created.id();
+    revisions_set_in_this_hook_[revision_key(id)] = 1;
     return PublishedSecret{id, 1};
   }
 
+  // Found by label: the id as ops canonicalises secret-info-get's key (secret://<uuid>/<xid>).
   ops::Secret shared_secret(m, shared->id, std::nullopt);
   if (shared_secret.peek_content() == content) {
     shared_secret.grant(relation);
-    return PublishedSecret{wire_secret_id(shared->id),
-                           revision_to_publish(shared->id, shared->revision, false)};
+    return PublishedSecret{shared->id, revision_to_publish(shared->id, shared->revision, false)};
   }
 
   auto own = find_owned_secret(m, per_relation_secret_label(relation.id));
@@ -397,15 +389,13 @@ ops::Result<CephFSProvides::PublishedSecret> CephFSProvides::store_credentials(
     const bool changed = own_secret.peek_content() != content;
     if (changed) own_secret.set_content(content);
     own_secret.grant(relation);
-    return PublishedSecret{wire_secret_id(own->id),
-                           revision_to_publish(own->id, own->revision, changed)};
+    return PublishedSecret{own->id, revision_to_publish(own->id, own->revision, changed)};
   }
 
   if (!shared_secret_used_elsewhere(shared->id, relation.id)) {
     shared_secret.set_content(content);
     shared_secret.grant(relation);
-    return PublishedSecret{wire_secret_id(shared->id),
-                           revision_to_publish(shared->id, shared->revision, true)};
+    return PublishedSecret{shared->id, revision_to_publish(shared->id, shared->revision, true)};
   }
 
   ops::log::info(
@@ -416,11 +406,9 @@ ops::Result<CephFSProvides::PublishedSecret> CephFSProvides::store_credentials(
                                            std::string(kAuthInfoSecretDescription));
   created.grant(relation);
   const auto published_auth = relation.data[m.app()].value_or_empty(kAuthKey);
-  if (published_auth.starts_with("secret:") && same_secret(published_auth, shared->id)) {
-    shared_secret.revoke(relation);
-  }
-  const std::string id = wire_secret_id(*created.id());
-  revisions_set_in_this_hook_[std::string(secret_unique_id(id))] = 1;
+  if (ops::same_secret(published_auth, shared->id)) shared_secret.revoke(relation);
+  const std::string& id = *created.id();
+  revisions_set_in_this_hook_[revision_key(id)] = 1;
   return PublishedSecret{id, 1};
 }
 
@@ -431,7 +419,7 @@ bool CephFSProvides::shared_secret_used_elsewhere(std::string_view secret_id,
     auto parsed = parse_auth(other->data[model().app()].value_or_empty(kAuthKey));
     if (!parsed || !parsed->has_value()) continue;
     const auto* reference = std::get_if<AuthSecretReference>(&**parsed);
-    if (reference != nullptr && same_secret(reference->secret_id, secret_id)) return true;
+    if (reference != nullptr && ops::same_secret(reference->secret_id, secret_id)) return true;
   }
   return false;
 }
@@ -442,7 +430,7 @@ bool CephFSProvides::shared_secret_used_elsewhere(std::string_view secret_id,
 // hook (reported + 1); for later ones the remembered revision tells the two apart.
 int CephFSProvides::revision_to_publish(const std::string& secret_id, int reported_revision,
                                         bool changed) {
-  const std::string key(secret_unique_id(secret_id));
+  const std::string key = revision_key(secret_id);
   auto it = revisions_set_in_this_hook_.find(key);
   const bool pending = it != revisions_set_in_this_hook_.end() && it->second > reported_revision;
   if (!changed) return pending ? it->second : reported_revision;

@@ -8,6 +8,7 @@
 #include "cephfs/share_fields.h"
 #include "charms/storage_libs/v0/python_json.h"
 #include "error_text.h"
+#include "ops/secret_id.h"
 
 namespace charms::storage_libs::v0 {
 namespace {
@@ -209,27 +210,8 @@ ops::Result<std::optional<CephFSShareInfo>> decode_share_info(std::string_view v
 }
 
 bool is_secret_uri(std::string_view value) {
-  constexpr std::string_view kScheme = "secret:";
-  if (!value.starts_with(kScheme)) return false;
-  std::string_view rest = value.substr(kScheme.size());
-  const auto in_range = [](std::string_view text, auto allowed) {
-    if (text.empty() || text.size() > 64) return false;
-    for (char c : text) {
-      if (!allowed(c)) return false;
-    }
-    return true;
-  };
-  if (rest.starts_with("//")) {
-    rest.remove_prefix(2);
-    const std::size_t slash = rest.find('/');
-    if (slash == std::string_view::npos) return false;
-    const bool source_ok = in_range(rest.substr(0, slash), [](char c) {
-      return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
-    });
-    if (!source_ok) return false;
-    rest.remove_prefix(slash + 1);
-  }
-  return in_range(rest, [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'); });
+  // A bare <xid> is a secret id too (ops::SecretId), but not a value of the `secret:` kind.
+  return value.starts_with("secret:") && ops::SecretId::is_valid(value);
 }
 
 ops::Result<std::optional<AuthValue>> parse_auth(std::string_view value) {
