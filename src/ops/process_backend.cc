@@ -21,6 +21,7 @@
 
 #include "backend_errors.h"
 #include "ops/secret_id.h"
+#include "ops/secret_key.h"
 #include "tool_output.h"
 
 namespace ops {
@@ -316,21 +317,6 @@ std::string_view trim(std::string_view text) {
 
 std::string_view owner_flag(SecretOwner owner) {
   return owner == SecretOwner::kUnit ? "unit" : "application";
-}
-
-// Juju's key rule ^([a-z](?:-?[a-z0-9]){2,})$. Checked before a key becomes a file name.
-bool is_valid_secret_key(std::string_view key) {
-  if (key.empty() || key.front() < 'a' || key.front() > 'z' || key.back() == '-') return false;
-  int alphanumerics = 0;
-  char previous = '\0';
-  for (char c : key) {
-    const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-    if (!alnum && c != '-') return false;
-    if (c == '-' && previous == '-') return false;
-    if (alnum) ++alphanumerics;
-    previous = c;
-  }
-  return alphanumerics >= 3;
 }
 
 Status check_secret_keys(const SecretContent& content) {

@@ -1,11 +1,11 @@
 #include "ops/secret.h"
 
-#include <regex>
 #include <stdexcept>
 
 #include "ops/errors.h"
 #include "ops/model.h"
 #include "ops/secret_id.h"
+#include "ops/secret_key.h"
 
 namespace ops {
 
@@ -32,10 +32,9 @@ std::optional<std::string> Secret::unique_identifier() const {
 
 void Secret::validate_content(const SecretContent& content) {
   if (content.empty()) throw std::invalid_argument("Secret content must not be empty");
-  static const std::regex kKey("^([a-z](?:-?[a-z0-9]){2,})$");
   std::string bad;
   for (const auto& [key, value] : content) {
-    if (!std::regex_match(key, kKey)) bad += (bad.empty() ? "" : ", ") + key;
+    if (!is_valid_secret_key(key)) bad += (bad.empty() ? "" : ", ") + key;
   }
   if (!bad.empty()) {
     throw std::invalid_argument("Invalid secret keys: [" + bad +

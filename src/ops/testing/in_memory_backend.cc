@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "ops/secret_key.h"
+
 namespace ops::testing {
 namespace {
 
@@ -14,29 +16,11 @@ std::string relation_arg(std::string_view endpoint, int id) {
   return fmt::format("{}:{}", endpoint, id);
 }
 
-// Juju's secret key rule: ^([a-z](?:-?[a-z0-9]){2,})$
-bool valid_secret_key(std::string_view key) {
-  if (key.empty() || key.front() < 'a' || key.front() > 'z') return false;
-  int groups = 0;
-  bool after_hyphen = false;
-  for (char c : key.substr(1)) {
-    if (c == '-') {
-      if (after_hyphen) return false;
-      after_hyphen = true;
-      continue;
-    }
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
-    after_hyphen = false;
-    ++groups;
-  }
-  return !after_hyphen && groups >= 2;
-}
-
 ops::Status validate_content(const SecretContent& content) {
   if (content.empty()) return make_error(ErrorCode::kModelError, "missing secret value");
   for (const auto& [key, value] : content) {
     (void)value;
-    if (!valid_secret_key(key)) {
+    if (!is_valid_secret_key(key)) {
       return make_error(ErrorCode::kModelError, fmt::format("secret key \"{}\" not valid", key));
     }
   }

@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include "ops/secret_id.h"
+#include "ops/secret_key.h"
 #include "sim_error.h"
 
 namespace juju_sim {
@@ -167,7 +167,6 @@ std::string base64_decode(const std::string& in) {
 }  // namespace
 
 json parse_secret_content_arg(const std::string& arg, json& content) {
-  static const std::regex key_pattern("^([a-z](?:-?[a-z0-9]){2,})$");
   auto eq = arg.find('=');
   if (eq == std::string::npos) {
     // Not echoed: a value typed without its `key=` would land in the message.
@@ -182,7 +181,7 @@ json parse_secret_content_arg(const std::string& arg, json& content) {
     encoding = key.substr(hash + 1);
     key = key.substr(0, hash);
   }
-  if (!std::regex_match(key, key_pattern)) {
+  if (!ops::is_valid_secret_key(key)) {
     // The rule, not the text: a key value typed without `key=` may be split at its `=` padding.
     throw usage_error(
         "invalid secret key: a key is 3 or more lowercase letters, digits or single dashes, "
