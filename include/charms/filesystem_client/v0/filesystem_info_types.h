@@ -8,7 +8,7 @@
 //               cephfs::SharePath; each monitor host: a cephfs::MonitorAddress, or a host without
 //               port (IPv4, IPv6 or DNS name); key: 1-1024 base64 characters ([A-Za-z0-9+/=]).
 //   NfsInfo     hostname: IPv4, IPv6 (unbracketed) or DNS name; port 1-65535 when given; path:
-//               cephfs::SharePath.
+//               check_clean_path (spaces allowed: NFS exports may have them).
 //   LustreInfo  mgs_ids: at least one NID of 1-255 characters of [A-Za-z0-9._@:-]; fs_name: 1-8 of
 //               [A-Za-z0-9_-].
 // This is stricter than Python, which accepts any text (e.g. ".." in a path, "f&g=h" as fsid):
@@ -68,6 +68,11 @@ using FilesystemInfo = std::variant<CephfsInfo, NfsInfo, LustreInfo>;
 
 // "cephfs", "nfs" or "lustre".
 std::string_view filesystem_type(const FilesystemInfo& info);
+
+// kInvalidArgument unless `path` is absolute, at most 4096 bytes of valid UTF-8, without control
+// bytes and without "." or ".." segments. Spaces and quotes are allowed: whoever writes the path
+// into a file or command line must escape them. `label` names the field in the message.
+ops::Status check_clean_path(std::string_view path, std::string_view label);
 
 // The checks listed above; kInvalidArgument naming the field (never quoting the key).
 ops::Status validate(const CephfsInfo& info);

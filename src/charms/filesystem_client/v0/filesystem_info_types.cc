@@ -169,7 +169,29 @@ ops::Status validate(const NfsInfo& info) {
   if (info.port && (*info.port < 1 || *info.port > 65535)) {
     return invalid_argument("port " + std::to_string(*info.port) + " is not in 1-65535");
   }
-  return as_status(cephfs::SharePath::parse(info.path));
+  return check_clean_path(info.path, "path");
+}
+
+ops::Status check_clean_path(std::string_view path, std::string_view label) {
+  bool ok =
+      !path.empty() && path.front() == '/' && path.size() <= 4096 && cephfs::is_valid_utf8(path);
+  for (char c : path) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) ok = false;
+  }
+  for (std::size_t start = 1; ok && start <= path.size();) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    const std::string_view segment = path.substr(start, end - start);
+    if (segment == "." || segment == "..") ok = false;
+    start = end + 1;
+  }
+  if (!ok) {
+    return invalid_argument(std::string(label) + " " + cephfs::quote_untrusted(path) +
+                            " must be an absolute path of at most 4096 bytes of UTF-8 without "
+                            "control characters or '.' / '..' segments");
+  }
+  return {};
 }
 
 ops::Status validate(const LustreInfo& info) {

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "cephfs/share_fields.h"
+#include "charms/filesystem_client/v0/filesystem_info_types.h"
 #include "ops/errors.h"
 #include "ops/log.h"
 #include "ops/model.h"
@@ -55,27 +56,7 @@ void from_json(const nlohmann::json& j, MountInfo& info) {
 }
 
 ops::Status validate(const MountInfo& info) {
-  const std::string_view path = info.mountpoint;
-  bool ok =
-      !path.empty() && path.front() == '/' && path.size() <= 4096 && cephfs::is_valid_utf8(path);
-  for (char c : path) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7F) ok = false;
-  }
-  for (std::size_t start = 1; ok && start <= path.size();) {
-    std::size_t end = path.find('/', start);
-    if (end == std::string_view::npos) end = path.size();
-    const std::string_view segment = path.substr(start, end - start);
-    if (segment == "." || segment == "..") ok = false;
-    start = end + 1;
-  }
-  if (!ok) {
-    return ops::Error{ops::ErrorCode::kInvalidArgument,
-                      "mountpoint " + cephfs::quote_untrusted(path) +
-                          " must be an absolute path of at most 4096 bytes of UTF-8 without "
-                          "control characters or '.' / '..' segments"};
-  }
-  return {};
+  return check_clean_path(info.mountpoint, "mountpoint");
 }
 
 ops::Result<MountInfo> MountRequestEvent::mount_info() const {
