@@ -22,7 +22,8 @@
 // each value JSON-encoded as Python's json.dumps encodes it (ensure_ascii, ", " / ": "
 // separators), e.g. {"mountpoint": "\"/srv\"", "read_only": "false"}. T converts with nlohmann's
 // to_json / from_json (NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE or hand-written); its JSON form must be
-// an object whose members are the fields.
+// an object whose members are the fields. Objects nested in a field keep nlohmann's sorted key
+// order (Python keeps insertion order); scalars, strings and lists are Python's bytes.
 //   relation->save(MountInfo{...}, model.app());             // leader, one relation-set
 //   ops::Result<MountInfo> info = relation->load<MountInfo>(*relation->app());
 #pragma once

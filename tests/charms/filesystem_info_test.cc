@@ -217,6 +217,21 @@ TEST(Requirer, BadKeyBytesAreRefusedAndNeverQuoted) {
   EXPECT_THAT(run.seen[0].info.error().message, ::testing::Not(HasSubstr("injected")));
 }
 
+TEST(Requirer, AuthWithoutAKindIsRefusedWithoutQuotingIt) {
+  auto uri = encode_uri({.scheme = "cephfs",
+                         .hosts = {"10.0.0.1:6789"},
+                         .user = "fsuser",
+                         .path = "/x",
+                         .options = {{"fsid", kInfo.fsid}, {"name", "cephfs"}, {"auth", kKey}}});
+  ASSERT_TRUE(uri.ok());
+  const State in = requirer_state(*uri, {});
+  auto run = run_requirer(in, changed(in));
+  ASSERT_EQ(run.seen.size(), 1u);
+  ASSERT_FALSE(run.seen[0].info.ok());
+  EXPECT_THAT(run.seen[0].info.error().message, HasSubstr("unsupported `auth`"));
+  EXPECT_THAT(run.seen[0].info.error().message, ::testing::Not(HasSubstr(kKey.substr(0, 8))));
+}
+
 TEST(Requirer, EmitsUmountFilesystemOnRelationBroken) {
   const State in = requirer_state(kGoldenUri);
   auto run = run_requirer(in, ops::testing::EventFactory{}.relation_broken(in.get_relation(1)));

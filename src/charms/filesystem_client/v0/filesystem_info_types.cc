@@ -88,9 +88,10 @@ ops::Result<std::string> key_from_auth(const std::string& auth, const SecretKeyR
     }
     return read_key(auth);
   }
+  // The kind is not quoted: without a ':' it would be the key itself.
   return ops::Error{ops::ErrorCode::kInvalidData,
-                    "unsupported auth kind " + cephfs::quote_untrusted(kind, 16) +
-                        " in uri for `CephfsInfo` (expected `secret:<id>` or `plain:<key>`)"};
+                    "unsupported `auth` in uri for `CephfsInfo`: expected `secret:<id>` or "
+                    "`plain:<key>` (the value is not shown)"};
 }
 
 ops::Result<FilesystemInfo> cephfs_from(const UriParts& parts, const SecretKeyReader& read_key) {
