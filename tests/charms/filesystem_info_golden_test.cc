@@ -18,6 +18,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "charms/filesystem_client/v0/filesystem_info.h"
 #include "ops/testing/context.h"
@@ -234,6 +236,135 @@ TEST_P(GoldenTrace, ProviderLeaderWritesTheTracesEndpointBytes) {
     model.apply(hook["changes"], uuid);
   }
   EXPECT_GE(replayed, 2);
+}
+
+// ---- the requirer side -------------------------------------------------------------------------
+
+class RequirerCharm : public ops::CharmBase {
+ public:
+  explicit RequirerCharm(ops::Framework& framework) : CharmBase(framework), fs(*this) {
+    framework.observe(fs.on.mount_filesystem, this, &RequirerCharm::on_event);
+    framework.observe(fs.on.umount_filesystem, this, &RequirerCharm::on_event);
+  }
+  FilesystemRequires fs;
+  std::vector<std::pair<std::string, ops::Result<FilesystemInfo>>>* seen = nullptr;
+
+ private:
+  void on_event(FilesystemEvent& event) { seen->emplace_back(event.kind(), event.info()); }
+};
+
+json cephfs_json(const CephfsInfo& info) {
+  return {{"fsid", info.fsid}, {"name", info.name}, {"path", info.path},
+          {"user", info.user}, {"key", info.key},   {"monitor_hosts", info.monitor_hosts}};
+}
+
+ops::Bag bag_of(const std::string& text) {
+  ops::Bag bag;
+  const json parsed = json::parse(text);
+  for (const auto& [key, value] : parsed.items()) bag[key] = value.get<std::string>();
+  return bag;
+}
+
+int unit_number(const std::string& unit) { return std::stoi(unit.substr(unit.find('/') + 1)); }
+
+// What the Python requirer did in one hook, and the model it saw (from its tool calls).
+struct RequirerHook {
+  State state;
+  std::optional<int> remote_unit;
+  std::string python_event;    // "mount_filesystem", "umount_filesystem" or ""
+  std::optional<json> logged;  // the MOUNT / UMOUNT line
+  std::optional<std::string> exception;
+};
+
+RequirerHook requirer_hook(const json& hook, const std::string& uuid) {
+  RequirerHook out;
+  const int id = relation_id_of(hook["env"]);
+  ops::testing::Relation relation{
+      .endpoint = "filesystem", .id = id, .remote_app_name = kProvider, .remote_units_data = {}};
+  std::optional<ops::testing::Secret> secret;
+  bool listed = false;
+  for (const auto& call : hook["tool_calls"]) {
+    const std::string tool = call["tool"];
+    const auto& argv = call["argv"];
+    const std::string stdout_text = call["stdout"];
+    if (tool == "relation-list" && !listed) {
+      listed = true;
+      const json units = json::parse(stdout_text);
+      for (const auto& unit : units) {
+        relation.remote_units_data[unit_number(unit)] = {};
+      }
+    } else if (tool == "relation-get" &&
+               std::find(argv.begin(), argv.end(), "--app") != argv.end()) {
+      relation.remote_app_data = bag_of(stdout_text);
+    } else if (tool == "is-leader") {
+      out.state.leader = stdout_text.starts_with("true");
+    } else if (tool == "secret-get" && call["exit"] == 0) {
+      const ops::Bag content = bag_of(stdout_text);
+      if (!secret)
+        secret = ops::testing::Secret{.id = argv[0], .owner = "", .tracked_content = content};
+      if (content != secret->tracked_content) secret->latest_content = content;
+    } else if (tool == "juju-log") {
+      const std::string line = argv[argv.size() - 1];
+      if (line.starts_with("Emitting custom event <MountFilesystemEvent")) {
+        out.python_event = "mount_filesystem";
+      } else if (line.starts_with("Emitting custom event <UmountFilesystemEvent")) {
+        out.python_event = "umount_filesystem";
+      } else if (line.starts_with("MOUNT ") || line.starts_with("UMOUNT ")) {
+        out.logged = json::parse(line.substr(line.find(' ') + 1));
+      }
+    }
+  }
+  out.state.relations = {relation};
+  if (secret) out.state.secrets = {*secret};
+  out.state.model_uuid = uuid;
+  const std::string remote = hook["env"].value("JUJU_REMOTE_UNIT", "");
+  if (!remote.empty()) out.remote_unit = unit_number(remote);
+  if (hook["exception"].is_object()) out.exception = hook["exception"]["message"];
+  return out;
+}
+
+TEST_P(GoldenTrace, RequirerReadsWhatThePythonRequirerLogged) {
+  std::ifstream in(GetParam());
+  const json trace = json::parse(in);
+  const std::string uuid = trace["model"]["uuid"];
+  int compared = 0;
+  for (const auto& hook : trace["hooks"]) {
+    const std::string name = hook["hook"];
+    if (!hook["env"]["JUJU_UNIT_NAME"].get<std::string>().starts_with("fs-client") ||
+        (name != "filesystem-relation-changed" && name != "filesystem-relation-broken")) {
+      continue;
+    }
+    SCOPED_TRACE(std::to_string(hook["seq"].get<int>()) + " " + name);
+    const RequirerHook python = requirer_hook(hook, uuid);
+    auto ctx = Context<RequirerCharm>::from_charmcraft_yaml(
+        "name: fs-client\nrequires:\n  filesystem:\n    interface: filesystem_info\n");
+    const auto& relation = python.state.relations.front();
+    const auto event = name == "filesystem-relation-broken"
+                           ? ctx.on.relation_broken(relation)
+                           : ctx.on.relation_changed(relation, python.remote_unit);
+    std::vector<std::pair<std::string, ops::Result<FilesystemInfo>>> seen;
+    ASSERT_NO_THROW(
+        ctx.run(event, python.state, [&](RequirerCharm& charm) { charm.seen = &seen; }));
+    const bool python_had_info = python.logged && !(*python.logged)["info"].is_null();
+    if (!python_had_info && !python.exception) {
+      // No endpoint yet: Python emits with info None; we emit nothing (docs/protocol.md).
+      EXPECT_TRUE(seen.empty());
+      continue;
+    }
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0].first, python.python_event);
+    if (python.exception) {
+      ASSERT_FALSE(seen[0].second.ok());
+      EXPECT_EQ(seen[0].second.error().message, *python.exception);
+    } else {
+      ASSERT_TRUE(seen[0].second.ok()) << seen[0].second.error().message;
+      const auto* cephfs = std::get_if<CephfsInfo>(&*seen[0].second);
+      ASSERT_NE(cephfs, nullptr);
+      EXPECT_EQ(cephfs_json(*cephfs), (*python.logged)["info"]);
+    }
+    ++compared;
+  }
+  EXPECT_GE(compared, 1);
 }
 
 std::string trace_name(const ::testing::TestParamInfo<std::string>& info) {

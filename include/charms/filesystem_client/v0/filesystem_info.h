@@ -9,8 +9,8 @@
 //    `auth` ({"key": ...}), granted to every relation; the URI names it by the id secret-add
 //    printed. Non-leaders write nothing.
 //  - FilesystemRequires (filesystem-client): mount_filesystem on relation-changed when the
-//    provider published an endpoint, umount_filesystem on relation-broken; the typed info is read
-//    when the charm asks (event.info(), endpoints()).
+//    provider published an endpoint (Python also emits before, with no info), umount_filesystem on
+//    relation-broken; the typed info is read when the charm asks (event.info(), endpoints()).
 //
 // Bad remote data (not a URI, unsupported scheme, a field that fails validation, a secret the unit
 // cannot see) never throws: info() returns an ops::Result whose error the charm turns into a
