@@ -1,9 +1,41 @@
 #include "ops/relation.h"
 
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+
 #include "ops/errors.h"
 #include "ops/model.h"
 
 namespace ops {
+namespace {
+
+// Python's json.dumps(value) with default arguments, for the values nlohmann holds. Scalars are
+// nlohmann's ensure_ascii form, which matches Python's for strings, integers and booleans.
+std::string python_dumps(const nlohmann::json& value) {
+  if (value.is_object()) {
+    std::string out = "{";
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      if (it != value.begin()) out += ", ";
+      out += nlohmann::json(it.key()).dump(-1, ' ', true) + ": " + python_dumps(it.value());
+    }
+    return out + "}";
+  }
+  if (value.is_array()) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      if (i > 0) out += ", ";
+      out += python_dumps(value[i]);
+    }
+    return out + "]";
+  }
+  return value.dump(-1, ' ', true);
+}
+
+constexpr std::array<std::string_view, 3> kJujuUnitKeys = {"egress-subnets", "ingress-address",
+                                                           "private-address"};
+
+}  // namespace
 
 // ---- RelationDataContent ----
 
@@ -96,6 +128,41 @@ void RelationDataContent::update(const Bag& values) {
       }
     }
   }
+}
+
+void RelationDataContent::save_fields(const nlohmann::json& fields) {
+  if (!fields.is_object()) {
+    throw std::invalid_argument("Relation::save: the value must convert to a JSON object, not " +
+                                std::string(fields.type_name()));
+  }
+  Bag encoded;
+  for (const auto& [key, value] : fields.items()) {
+    try {
+      encoded[key] = python_dumps(value);
+    } catch (const nlohmann::json::exception&) {
+      throw std::invalid_argument("Relation::save: field '" + key +
+                                  "' holds a string that is not valid UTF-8");
+    }
+  }
+  update(encoded);
+}
+
+Result<nlohmann::json> RelationDataContent::load_fields() {
+  nlohmann::json fields = nlohmann::json::object();
+  for (const auto& [key, text] : items()) {
+    if (!is_app_ &&
+        std::find(kJujuUnitKeys.begin(), kJujuUnitKeys.end(), key) != kJujuUnitKeys.end()) {
+      continue;
+    }
+    auto value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (value.is_discarded()) {
+      return Error{ErrorCode::kInvalidData, "relation " + relation_.to_string() +
+                                                ": the value of '" + key + "' in the databag of " +
+                                                owner_name_ + " is not JSON"};
+    }
+    fields[key] = std::move(value);
+  }
+  return fields;
 }
 
 // ---- RelationData ----
