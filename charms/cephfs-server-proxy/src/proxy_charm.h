@@ -47,6 +47,7 @@
 #include "provision_record.h"
 #include "provisioning_config.h"
 #include "proxy_config.h"
+#include "share_ownership.h"
 
 namespace cephfs_server_proxy {
 
@@ -107,9 +108,14 @@ class ProxyCharm : public ops::CharmBase {
   ops::Status revoke(const ProvisionRecord& record, const ProvisioningConfig& config);
   ops::Status rotate(ops::Relation& relation, const ProvisionRecord& record);
   ops::Result<std::string> resolve_filesystem(const ProvisioningConfig& config);
+  // This model and application (share_ownership.h); kInvalidArgument without a model UUID.
+  ops::Result<Deployment> deployment();
   ops::Relation* peer_relation();
   // Active cephfs-share relations, without `broken`.
   std::vector<ops::Relation*> active_share_relations(std::optional<int> broken);
+  // Mode switches are explicit (docs/charms.md): in proxy mode, the blocked message while the peer
+  // bag still records provisioned shares (nothing is published over them), else nullopt.
+  std::optional<std::string> provisioned_shares_block_proxy_mode();
   // The status for a Ceph-level error (unreachable, timeout, refused credentials).
   ops::StatusBase ceph_error_status(const ops::Error& error, const ProvisioningConfig& config);
 
