@@ -29,6 +29,7 @@
 #include "ceph_test_support.h"
 #include "cephfs/ceph_admin.h"
 #include "secret_scan.h"
+#include "share_ownership.h"
 #include "sim_fixture.h"
 
 namespace cephfs::e2e {
@@ -80,19 +81,29 @@ class CharmsE2e : public SimTest {
       for (const auto& client : extra_clients_) (void)admin_->revoke_client(client);
       for (const auto& id : extra_subvolumes_) (void)admin_->remove_subvolume(id);
     }
+    for (const auto& entity : provisioners_) {
+      (void)run({"ceph", "-c", conf_, "auth", "rm", entity}, std::chrono::seconds(30));
+    }
     SimTest::TearDown();
   }
 
   std::string proxy_charm() const { return PROXY_CHARM_FILE; }
   std::string client_charm() const { return CLIENT_CHARM_FILE; }
 
-  // A proxy in provisioning mode with the cluster's admin keyring.
+  // A proxy in provisioning mode with a least-privilege admin entity of its own (only
+  // client.<app>* clients, the marks' namespace; docs/charms.md), never client.admin.
   void deploy_provisioner(const std::string& app, const std::string& filesystem = "cephfs") {
+    const std::string entity = "client.e2e-provisioner-" + std::to_string(getpid()) + "-" + app;
+    provisioner_keyring_ = dir_ + "/provisioner-" + app + ".keyring";
+    const std::string second = env_or("STORAGE_LIBS_CEPH_SECOND_FS", "cephfs2");
+    EXPECT_NO_THROW(create_provisioner(conf_, entity, "client." + app,
+                                       {"cephfs.meta", second + ".meta"}, provisioner_keyring_));
+    provisioners_.push_back(entity);
     std::vector<std::string> args = {"deploy",
                                      app,
                                      proxy_charm(),
                                      "--config",
-                                     "admin-keyring=" + admin_keyring_,
+                                     "admin-keyring=" + provisioner_keyring_,
                                      "monitor-hosts=" + mon_host_,
                                      "subvolume-group=" + group_,
                                      "delete-data-on-revoke=true",
@@ -168,6 +179,8 @@ class CharmsE2e : public SimTest {
     return start == std::string::npos ? "" : text.substr(start + 8, text.find(']') - start - 8);
   }
 
+  std::string write_requester(const std::string& name);
+
   std::unique_ptr<FuseMount> fuse_mount(const std::string& user, const std::string& keyring,
                                         const std::string& fs_name, const std::string& path) {
     return std::make_unique<FuseMount>(FuseMount::Options{
@@ -201,6 +214,8 @@ class CharmsE2e : public SimTest {
   std::string conf_;
   std::string mon_host_;
   std::string admin_keyring_;
+  std::string provisioner_keyring_;  // of the last deploy_provisioner()
+  std::vector<std::string> provisioners_;
   std::string group_;
   std::string mount_root_;
   std::unique_ptr<CephAdmin> admin_;
@@ -376,6 +391,100 @@ TEST_F(CharmsE2e, AShareOnTheSecondFileSystemReachesCephFuseWithItsFsName) {
   EXPECT_EQ(content, "on the second fs\n");
 }
 
+// ---- ownership (docs/charms.md, "Names and ownership") -----------------------------------------
+
+// A cephfs_share requirer that only asks for a share named `name` (no mount): the same request as
+// a cephfs-client, without the machine-wide files two models on one host would share.
+std::string CharmsE2e::write_requester(const std::string& name) {
+  return write_charm(
+      "requester-" + std::to_string(++counter_),
+      "requires:\n  cephfs-share:\n    interface: cephfs_share\n    limit: 1\n",
+      {{"cephfs-share-relation-joined",
+        "if [ \"$(is-leader)\" = True ]; then relation-set --app 'name=" + name + "'; fi\n"}});
+}
+
+TEST_F(CharmsE2e, TwoModelsWithTheSameBundleOnOneClusterStayIsolated) {
+  // Model A: a proxy and a mounted client.
+  deploy_provisioner("proxy");
+  const std::string mountpoint = deploy_client("client");
+  relate("proxy", "client");
+  ok({"settle"});
+  ASSERT_TRUE(is_ceph_fuse_mount(mountpoint)) << unit_status("client/0");
+  const std::string user_a = user_of(client_keyring("client"));
+  const std::string key_a = ini_value(client_keyring("client"), "key");
+  const std::string path_a = share_path("client/0");
+  const std::string relation_id = user_a.substr(user_a.rfind('.') + 1);
+  ASSERT_EQ(user_a, "proxy.b1f9a3c2." + relation_id);  // juju-sim's default model UUID
+
+  // Model B on the same cluster: the same application names, relation ids and request.
+  const std::string model_a = model_;
+  model_ = dir_ + "/model-b";
+  ok({"init", "--uuid", "5e7d0c41-9a2b-4c3d-8e1f-0a1b2c3d4e5f"});
+  deploy_provisioner("proxy");
+  ok({"deploy", "client", write_requester(mountpoint)});
+  ok({"relate", "proxy:cephfs-share", "client:cephfs-share"});
+  ok({"settle"});
+  const std::string user_b = "proxy.5e7d0c41." + relation_id;
+  auto key_b = admin_->client_key(user_b);
+  ASSERT_TRUE(key_b.ok()) << key_b.error().message << "; " << unit_status("proxy/0");
+  EXPECT_NE(key_b->key, key_a);
+  EXPECT_NE(share_path("client/0"), path_a);
+
+  // B's relation ends (its data deleted: delete-data-on-revoke): A is untouched.
+  ok({"remove-relation", "proxy:cephfs-share", "client:cephfs-share"});
+  ok({"settle"});
+  EXPECT_FALSE(admin_->client_key(user_b).ok());
+  model_ = model_a;
+  auto still = admin_->client_key(user_a);
+  ASSERT_TRUE(still.ok()) << still.error().message;
+  EXPECT_EQ(still->key, key_a);
+  EXPECT_TRUE(is_ceph_fuse_mount(mountpoint));
+  EXPECT_TRUE(write_and_read(mountpoint, "after-b.txt", "A still writes\n"));
+}
+
+TEST_F(CharmsE2e, AnAppAndNameSplitDifferentlyDoNotShareASubvolume) {
+  deploy_provisioner("proxy");
+  ok({"deploy", "foo", write_requester("bar-x")});
+  ok({"deploy", "foo-bar", write_requester("x")});
+  ok({"relate", "proxy:cephfs-share", "foo:cephfs-share"});
+  ok({"relate", "proxy:cephfs-share", "foo-bar:cephfs-share"});
+  relations_.emplace_back("proxy", "foo");
+  relations_.emplace_back("proxy", "foo-bar");
+  ok({"settle"});
+  EXPECT_EQ(unit_status("proxy/0")["message"], "Provisioning 2 shares on cephfs");
+  const std::string foo = share_path("foo/0");
+  const std::string foo_bar = share_path("foo-bar/0");
+  EXPECT_THAT(foo, HasSubstr("/foo.bar-x.b1f9a3c2."));
+  EXPECT_THAT(foo_bar, HasSubstr("/foo-bar.x.b1f9a3c2."));
+  EXPECT_NE(foo, foo_bar);
+}
+
+TEST_F(CharmsE2e, AForeignSubvolumeWithTheNameTheProxyWouldPickIsNotAdopted) {
+  // Someone made the very subvolume the proxy will compute, by hand (no ownership mark).
+  const cephfs_server_proxy::Deployment deployment{"b1f9a3c2-5d4e-4f60-8a7b-9c0d1e2f3a4b", "proxy"};
+  const SubvolumeId foreign{
+      "cephfs", cephfs_server_proxy::owned_subvolume_name(deployment, "squat", "data"), group_};
+  auto made = admin_->create_subvolume({.id = foreign, .size_bytes = {}});
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  extra_subvolumes_.push_back(foreign);
+  deploy_provisioner("proxy");
+  ok({"deploy", "squat", write_requester("data")});
+  relate("proxy", "squat");
+  ok({"settle"});
+  const json status = unit_status("proxy/0");
+  EXPECT_EQ(status["current"], "blocked");
+  EXPECT_THAT(status["message"].get<std::string>(),
+              HasSubstr("subvolume cephfs/" + group_ + "/" + foreign.name +
+                        " exists but was not created for this share"));
+  auto info = admin_->subvolume_info(foreign);
+  ASSERT_TRUE(info.ok()) << "the foreign subvolume was removed";
+  EXPECT_EQ(info->path, made->path);
+  EXPECT_THAT(ok({"show-unit", "squat/0"}), Not(HasSubstr("share_info")));
+  auto mark = admin_->owner_mark("cephfs", cephfs_server_proxy::subvolume_mark_object(foreign));
+  ASSERT_TRUE(mark.ok()) << mark.error().message;
+  EXPECT_EQ(*mark, std::nullopt);
+}
+
 // Secret hygiene in provisioning mode (docs/reliability.md): the keys Ceph issues, unknown before
 // the run and read afterwards with the admin connection, and their rotation, never reach an argv
 // (hook tools, from juju-sim's raw argv log; the command line and environment of every process
@@ -523,8 +632,8 @@ TEST_F(SecretHygieneE2e, IssuedAndRotatedKeysStayInTheSecretStoreAnd0600Files) {
   EXPECT_THAT(checked_key_files(client, "after remove-relation"), ::testing::IsEmpty());
 
   // Both keys, and the admin key the proxy provisions with, everywhere.
-  const std::string admin_key = ini_value(admin_keyring_, "key");
-  ASSERT_FALSE(admin_key.empty()) << "no key in " << admin_keyring_;
+  const std::string admin_key = ini_value(provisioner_keyring_, "key");
+  ASSERT_FALSE(admin_key.empty()) << "no key in " << provisioner_keyring_;
   SecretScanner scan(needles({old_key, new_key, admin_key}));
   const long tool_calls =
       scan.scan_reports([this](const std::vector<std::string>& args) { return run_cli(args); });

@@ -298,7 +298,9 @@ ops::Status ProxyCharm::provision_new(ops::Relation& relation, const std::string
   }
   auto key = ceph.authorize_client(record.subvolume, record.client_id, cephfs::Access::kReadWrite);
   if (!key) {
-    undo(false);
+    // A timeout may come after Ceph made the client: remove it (the name is ours, it did not
+    // exist before), or keep its mark when that fails too, so the retry finds it ours.
+    undo(true);
     return key.error();
   }
   auto share_info = share_info_for(fs_name, subvolume->path);
