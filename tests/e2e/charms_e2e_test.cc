@@ -179,7 +179,17 @@ class CharmsE2e : public SimTest {
     return start == std::string::npos ? "" : text.substr(start + 8, text.find(']') - start - 8);
   }
 
-  std::string write_requester(const std::string& name);
+  // subordinate: shaped like cephfs-client (juju-info, peers), so that a model built like one
+  // with a cephfs-client gets the same relation ids.
+  std::string write_requester(const std::string& name, bool subordinate = false);
+  // The id of `unit`'s cephfs-share relation (show-unit), or -1.
+  int share_relation_id(const std::string& unit) {
+    const json shown = json::parse(ok({"show-unit", unit}));
+    for (const auto& info : shown[unit]["relation-info"]) {
+      if (info["endpoint"] == "cephfs-share") return info["relation-id"].get<int>();
+    }
+    return -1;
+  }
 
   std::unique_ptr<FuseMount> fuse_mount(const std::string& user, const std::string& keyring,
                                         const std::string& fs_name, const std::string& path) {
@@ -395,10 +405,15 @@ TEST_F(CharmsE2e, AShareOnTheSecondFileSystemReachesCephFuseWithItsFsName) {
 
 // A cephfs_share requirer that only asks for a share named `name` (no mount): the same request as
 // a cephfs-client, without the machine-wide files two models on one host would share.
-std::string CharmsE2e::write_requester(const std::string& name) {
+std::string CharmsE2e::write_requester(const std::string& name, bool subordinate) {
+  std::string metadata = "requires:\n  cephfs-share:\n    interface: cephfs_share\n    limit: 1\n";
+  if (subordinate) {
+    metadata = "subordinate: true\n" + metadata +
+               "  juju-info:\n    interface: juju-info\n    scope: container\n"
+               "peers:\n  peers:\n    interface: cephfs-peer\n";
+  }
   return write_charm(
-      "requester-" + std::to_string(++counter_),
-      "requires:\n  cephfs-share:\n    interface: cephfs_share\n    limit: 1\n",
+      "requester-" + std::to_string(++counter_), metadata,
       {{"cephfs-share-relation-joined",
         "if [ \"$(is-leader)\" = True ]; then relation-set --app 'name=" + name + "'; fi\n"}});
 }
@@ -413,17 +428,37 @@ TEST_F(CharmsE2e, TwoModelsWithTheSameBundleOnOneClusterStayIsolated) {
   const std::string user_a = user_of(client_keyring("client"));
   const std::string key_a = ini_value(client_keyring("client"), "key");
   const std::string path_a = share_path("client/0");
-  const std::string relation_id = user_a.substr(user_a.rfind('.') + 1);
+  const std::string relation_id = std::to_string(share_relation_id("client/0"));
   ASSERT_EQ(user_a, "proxy.b1f9a3c2." + relation_id);  // juju-sim's default model UUID
 
-  // Model B on the same cluster: the same application names, relation ids and request.
+  // Model B on the same cluster, built the same way: the same application names, relation ids
+  // and request (a requester shaped like cephfs-client, without the machine-wide files).
   const std::string model_a = model_;
   model_ = dir_ + "/model-b";
+  // Whatever happens below, B's relation goes (its client revoked, its data deleted) and TearDown
+  // cleans model A.
+  using Self = std::remove_reference_t<decltype(*this)>;  // protected members: the test's type
+  struct BackToModelA {
+    Self& test;
+    std::string model_a;
+    bool related_b = false;
+    ~BackToModelA() {
+      if (related_b) {
+        test.sim({"remove-relation", "proxy:cephfs-share", "client:cephfs-share"});
+        test.sim({"settle"});
+      }
+      test.model_ = model_a;
+    }
+  } back{*this, model_a};
   ok({"init", "--uuid", "5e7d0c41-9a2b-4c3d-8e1f-0a1b2c3d4e5f"});
+  ok({"deploy", "ubuntu", write_charm("ubuntu", "", {})});
   deploy_provisioner("proxy");
-  ok({"deploy", "client", write_requester(mountpoint)});
+  ok({"deploy", "client", write_requester(mountpoint, /*subordinate=*/true)});
+  ok({"relate", "ubuntu:juju-info", "client:juju-info"});
   ok({"relate", "proxy:cephfs-share", "client:cephfs-share"});
+  back.related_b = true;
   ok({"settle"});
+  ASSERT_EQ(std::to_string(share_relation_id("client/0")), relation_id);
   const std::string user_b = "proxy.5e7d0c41." + relation_id;
   auto key_b = admin_->client_key(user_b);
   ASSERT_TRUE(key_b.ok()) << key_b.error().message << "; " << unit_status("proxy/0");
@@ -432,6 +467,7 @@ TEST_F(CharmsE2e, TwoModelsWithTheSameBundleOnOneClusterStayIsolated) {
 
   // B's relation ends (its data deleted: delete-data-on-revoke): A is untouched.
   ok({"remove-relation", "proxy:cephfs-share", "client:cephfs-share"});
+  back.related_b = false;
   ok({"settle"});
   EXPECT_FALSE(admin_->client_key(user_b).ok());
   model_ = model_a;
