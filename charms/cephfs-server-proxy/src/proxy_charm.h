@@ -21,6 +21,11 @@
 // removes the subvolume when delete-data-on-revoke is true); the rotate-credentials action gives
 // clients new keys. Every leader hook reconciles: relations not provisioned yet are provisioned,
 // records of removed relations are revoked, so a Ceph outage is retried on update-status.
+// Names carry the model and every subvolume and client is claimed with an ownership mark in the
+// cluster before it is made; nothing without this deployment's mark is ever reused, revoked or
+// deleted (share_ownership.h). Records from before marks are honoured as they are. The modes do
+// not overwrite each other: proxy mode with provisioned shares recorded, or provisioning mode on
+// a relation that has the proxy-mode share, is blocked with the way out.
 // Nothing is left half-created: a subvolume or client this hook created is removed again when a
 // later step for the same relation fails. A Ceph-side failure (quota, invalid name, caps) blocks
 // with the relation's problem and is retried by the next leader hook (update-status,
