@@ -312,6 +312,20 @@ class FaultingCephAdmin : public cephfs::CephAdmin {
     return faults_.call<ops::Result<int>>("evict_client",
                                           [&] { return fake_.evict_client(client_id); });
   }
+  ops::Result<std::optional<std::string>> owner_mark(const std::string& fs_name,
+                                                     const std::string& object) override {
+    return faults_.call<ops::Result<std::optional<std::string>>>(
+        "owner_mark", [&] { return fake_.owner_mark(fs_name, object); });
+  }
+  ops::Result<bool> claim_owner_mark(const std::string& fs_name, const std::string& object,
+                                     const std::string& content) override {
+    return faults_.call<ops::Result<bool>>(
+        "claim_owner_mark", [&] { return fake_.claim_owner_mark(fs_name, object, content); });
+  }
+  ops::Status remove_owner_mark(const std::string& fs_name, const std::string& object) override {
+    return faults_.call<ops::Status>("remove_owner_mark",
+                                     [&] { return fake_.remove_owner_mark(fs_name, object); });
+  }
 
  private:
   cephfs::testing::FakeCephAdmin& fake_;
@@ -947,7 +961,8 @@ TEST(FaultInjection, EveryCallOfEveryProxyEventFailsCleanlyOrIsHandled) {
 
 // ---- cephfs-server-proxy (provisioning mode) ---------------------------------------------------
 
-// The Ceph cluster a provisioning proxy changes: the FakeCephAdmin's subvolumes and clients.
+// The Ceph cluster a provisioning proxy changes: the FakeCephAdmin's subvolumes, clients and
+// ownership marks.
 class CephMachine : public Machine {
  public:
   explicit CephMachine(cephfs::testing::FakeCephAdmin& ceph) : ceph_(ceph) {}
@@ -959,6 +974,7 @@ class CephMachine : public Machine {
     for (const auto& [id, client] : ceph_.clients) {
       out["clients"][id] = {{"key", client.key}, {"sessions", ceph_.sessions(id)}};
     }
+    for (const auto& [key, content] : ceph_.marks) out["marks"][key] = content;
     return out.dump();
   }
 

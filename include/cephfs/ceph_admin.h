@@ -42,6 +42,12 @@
 
 namespace cephfs {
 
+// The RADOS namespace of the metadata pool that holds ownership marks (see CephAdmin).
+inline constexpr const char* kOwnerMarkNamespace = "cephfs-share.owners";
+
+// kInvalidArgument unless `object` is a valid mark name (see CephAdmin::owner_mark).
+ops::Status validate_mark_object(std::string_view object);
+
 // A subvolume: file system (volume) name, subvolume name and group ("" = the default group,
 // which Ceph calls _nogroup).
 struct SubvolumeId {
@@ -137,6 +143,26 @@ class CephAdmin {
   // remove_client() then evict_client(): access ends for new and existing mounts. Both steps run
   // even when the first fails; the first error is returned.
   ops::Status revoke_client(const std::string& client_id);
+
+  // ---- ownership marks ----
+  // A mark is a small RADOS object that says who created a subvolume or a cephx client, so that
+  // a provider never reuses, revokes or deletes what another deployment (or a person) made.
+  // Ceph 16.2 has no subvolume metadata and cephx entities carry none, so the marks live beside
+  // the file system: in namespace kOwnerMarkNamespace of the file system's metadata pool (from
+  // mon command "fs ls"). Reading and creating one is a single RADOS op (no MDS session), and an
+  // exclusive create makes the claim atomic: of two deployments racing for one name, exactly one
+  // gets `true`. `object` is a mark name from the caller ([A-Za-z0-9_.:-], 1-200 characters);
+  // `content` is opaque to this layer (never a key).
+
+  // The mark's content, or nullopt when there is none (librados rados_read).
+  virtual ops::Result<std::optional<std::string>> owner_mark(const std::string& fs_name,
+                                                             const std::string& object) = 0;
+  // Creates the mark with `content` unless it exists (rados_write_op_create exclusive +
+  // write_full). True: created by this call; false: it existed and was left unchanged.
+  virtual ops::Result<bool> claim_owner_mark(const std::string& fs_name, const std::string& object,
+                                             const std::string& content) = 0;
+  // Removes the mark (rados_remove); absent is success.
+  virtual ops::Status remove_owner_mark(const std::string& fs_name, const std::string& object) = 0;
 };
 
 // How to reach the cluster as an admin. Give either mon_host or conf_file (or both: mon_host

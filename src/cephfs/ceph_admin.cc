@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <future>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <utility>
@@ -36,11 +37,25 @@ ops::Status CephAdmin::revoke_client(const std::string& client_id) {
   return {};
 }
 
+ops::Status validate_mark_object(std::string_view object) {
+  bool ok = !object.empty() && object.size() <= 200;
+  for (char c : object) {
+    ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c == '_' || c == '.' || c == ':' || c == '-');
+  }
+  if (ok) return {};
+  return ops::Error{ops::ErrorCode::kInvalidArgument,
+                    fmt::format("ownership mark name '{}' is not valid: use 1-200 characters from "
+                                "A-Z a-z 0-9 _ . : -",
+                                object.substr(0, 80))};
+}
+
 namespace {
 
 using detail::CephfsCommandClient;
 using detail::CommandReply;
 using detail::RadosCluster;
+using detail::RadosIoContext;
 using json = nlohmann::json;
 
 std::string describe(const SubvolumeId& id) {
@@ -266,7 +281,65 @@ class RadosCephAdmin final : public CephAdmin {
     return static_cast<int>(daemons->size());
   }
 
+  ops::Result<std::optional<std::string>> owner_mark(const std::string& fs_name,
+                                                     const std::string& object) override {
+    if (auto s = validate_mark_object(object); !s) return s.error();
+    auto io = marks(fs_name);
+    if (!io) return io.error();
+    return (*io)->read(object, kMaxMarkBytes);
+  }
+
+  ops::Result<bool> claim_owner_mark(const std::string& fs_name, const std::string& object,
+                                     const std::string& content) override {
+    if (auto s = validate_mark_object(object); !s) return s.error();
+    if (content.size() > kMaxMarkBytes) {
+      return ops::Error{
+          ops::ErrorCode::kInvalidArgument,
+          fmt::format("ownership mark '{}' is longer than {} bytes", object, kMaxMarkBytes)};
+    }
+    auto io = marks(fs_name);
+    if (!io) return io.error();
+    return (*io)->create_exclusive(object, content);
+  }
+
+  ops::Status remove_owner_mark(const std::string& fs_name, const std::string& object) override {
+    if (auto s = validate_mark_object(object); !s) return s;
+    auto io = marks(fs_name);
+    if (!io) return io.error();
+    return (*io)->remove(object);
+  }
+
  private:
+  static constexpr std::size_t kMaxMarkBytes = 4096;
+
+  // The I/O context on the marks' namespace of `fs_name`'s metadata pool (mon command "fs ls"),
+  // opened once per file system.
+  ops::Result<RadosIoContext*> marks(const std::string& fs_name) {
+    if (auto s = validate_subvolume_name(fs_name); !s) {
+      return ops::Error{ops::ErrorCode::kInvalidArgument, "file system name: " + s.error().message};
+    }
+    if (auto it = mark_contexts_.find(fs_name); it != mark_contexts_.end()) return it->second.get();
+    auto reply =
+        cluster_->mon_command(json{{"prefix", "fs ls"}, {"format", "json"}}.dump(), "'fs ls'");
+    if (!reply) return reply.error();
+    auto pool = parse<std::string>(*reply, "'fs ls'", [&fs_name](const json& j) {
+      for (const auto& fs : j) {
+        if (fs.at("name") == fs_name) return fs.at("metadata_pool").get<std::string>();
+      }
+      return std::string();
+    });
+    if (!pool) return pool.error();
+    if (pool->empty()) {
+      return ops::Error{ops::ErrorCode::kInvalidArgument,
+                        fmt::format("file system '{}' not found ('fs ls')", fs_name)};
+    }
+    auto io = RadosIoContext::create(*cluster_, *pool, kOwnerMarkNamespace);
+    if (!io) return io.error();
+    RadosIoContext* raw = io->get();
+    mark_contexts_.emplace(fs_name, std::move(*io));
+    return raw;
+  }
+
   static ops::Result<ClientKey> parse_key(const CommandReply& reply, const std::string& what) {
     return parse<ClientKey>(reply, what, [](const json& j) {
       const json& entry = j.is_array() ? j.at(0) : j;
@@ -320,6 +393,8 @@ class RadosCephAdmin final : public CephAdmin {
   std::chrono::seconds timeout_;
   std::string libcephfs_path_;
   std::shared_ptr<CephfsCommandClient> mds_client_;  // made on first use
+  // Before cluster_ in destruction order (members are destroyed in reverse): declared after it.
+  std::map<std::string, std::unique_ptr<RadosIoContext>> mark_contexts_;
 };
 
 ops::Status set_options(RadosCluster& cluster, const ConnectOptions& options) {

@@ -36,6 +36,22 @@ static_assert(
     std::is_same_v<decltype(&::rados_mgr_command), decltype(LibradosApi::rados_mgr_command)>);
 static_assert(
     std::is_same_v<decltype(&::rados_buffer_free), decltype(LibradosApi::rados_buffer_free)>);
+static_assert(std::is_same_v<rados_ioctx_t, rados_ioctx>);
+static_assert(std::is_same_v<rados_write_op_t, rados_write_op>);
+static_assert(LIBRADOS_CREATE_EXCLUSIVE == 1);
+#define STORAGE_LIBS_SAME_CALL(name) \
+  static_assert(std::is_same_v<decltype(&::name), decltype(LibradosApi::name)>)
+STORAGE_LIBS_SAME_CALL(rados_ioctx_create);
+STORAGE_LIBS_SAME_CALL(rados_ioctx_destroy);
+STORAGE_LIBS_SAME_CALL(rados_ioctx_set_namespace);
+STORAGE_LIBS_SAME_CALL(rados_read);
+STORAGE_LIBS_SAME_CALL(rados_remove);
+STORAGE_LIBS_SAME_CALL(rados_create_write_op);
+STORAGE_LIBS_SAME_CALL(rados_release_write_op);
+STORAGE_LIBS_SAME_CALL(rados_write_op_create);
+STORAGE_LIBS_SAME_CALL(rados_write_op_write_full);
+STORAGE_LIBS_SAME_CALL(rados_write_op_operate);
+#undef STORAGE_LIBS_SAME_CALL
 #endif
 #ifdef STORAGE_LIBS_HAVE_LIBCEPHFS_H
 // libcephfs.h names the handle in the global namespace; compare the shapes of the calls.
@@ -101,6 +117,16 @@ ops::Result<const LibradosApi*> load_librados(const std::string& path) {
     resolve(h, "rados_mon_command", api.rados_mon_command, missing);
     resolve(h, "rados_mgr_command", api.rados_mgr_command, missing);
     resolve(h, "rados_buffer_free", api.rados_buffer_free, missing);
+    resolve(h, "rados_ioctx_create", api.rados_ioctx_create, missing);
+    resolve(h, "rados_ioctx_destroy", api.rados_ioctx_destroy, missing);
+    resolve(h, "rados_ioctx_set_namespace", api.rados_ioctx_set_namespace, missing);
+    resolve(h, "rados_read", api.rados_read, missing);
+    resolve(h, "rados_remove", api.rados_remove, missing);
+    resolve(h, "rados_create_write_op", api.rados_create_write_op, missing);
+    resolve(h, "rados_release_write_op", api.rados_release_write_op, missing);
+    resolve(h, "rados_write_op_create", api.rados_write_op_create, missing);
+    resolve(h, "rados_write_op_write_full", api.rados_write_op_write_full, missing);
+    resolve(h, "rados_write_op_operate", api.rados_write_op_operate, missing);
   });
 }
 

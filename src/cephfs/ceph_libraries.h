@@ -11,14 +11,17 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <ctime>
 #include <string>
 
 #include "ops/result.h"
 
 namespace cephfs::detail {
 
-using rados_handle = void*;  // rados_t
-struct ceph_mount_info;      // libcephfs' opaque handle
+using rados_handle = void*;    // rados_t
+using rados_ioctx = void*;     // rados_ioctx_t
+using rados_write_op = void*;  // rados_write_op_t
+struct ceph_mount_info;        // libcephfs' opaque handle
 
 // Function table of librados.so.2.
 struct LibradosApi {
@@ -36,6 +39,18 @@ struct LibradosApi {
                            const char* inbuf, std::size_t inbuflen, char** outbuf,
                            std::size_t* outbuflen, char** outs, std::size_t* outslen);
   void (*rados_buffer_free)(char* buf);
+  // I/O on objects (ownership marks).
+  int (*rados_ioctx_create)(rados_handle cluster, const char* pool_name, rados_ioctx* ioctx);
+  void (*rados_ioctx_destroy)(rados_ioctx io);
+  void (*rados_ioctx_set_namespace)(rados_ioctx io, const char* nspace);
+  int (*rados_read)(rados_ioctx io, const char* oid, char* buf, std::size_t len, std::uint64_t off);
+  int (*rados_remove)(rados_ioctx io, const char* oid);
+  rados_write_op (*rados_create_write_op)();
+  void (*rados_release_write_op)(rados_write_op write_op);
+  void (*rados_write_op_create)(rados_write_op write_op, int exclusive, const char* category);
+  void (*rados_write_op_write_full)(rados_write_op write_op, const char* buffer, std::size_t len);
+  int (*rados_write_op_operate)(rados_write_op write_op, rados_ioctx io, const char* oid,
+                                std::time_t* mtime, int flags);
 };
 
 // Function table of libcephfs.so.2 (only what sending MDS commands needs).

@@ -92,6 +92,50 @@ ops::Result<CommandReply> RadosCluster::mgr_command(const std::string& json,
   return buffers.reply();
 }
 
+ops::Result<std::unique_ptr<RadosIoContext>> RadosIoContext::create(RadosCluster& cluster,
+                                                                    const std::string& pool,
+                                                                    const std::string& nspace) {
+  rados_ioctx io = nullptr;
+  int rc = cluster.api().rados_ioctx_create(cluster.handle(), pool.c_str(), &io);
+  if (rc < 0) return ceph_error(rc, fmt::format("opening pool '{}' (rados_ioctx_create)", pool));
+  cluster.api().rados_ioctx_set_namespace(io, nspace.c_str());
+  return std::unique_ptr<RadosIoContext>(new RadosIoContext(cluster.api(), io));
+}
+
+RadosIoContext::~RadosIoContext() { api_.rados_ioctx_destroy(io_); }
+
+ops::Result<std::optional<std::string>> RadosIoContext::read(const std::string& oid,
+                                                             std::size_t max_bytes) {
+  std::string buffer(max_bytes, '\0');
+  int rc = api_.rados_read(io_, oid.c_str(), buffer.data(), buffer.size(), 0);
+  if (rc == -ENOENT) return std::optional<std::string>();
+  if (rc < 0) return ceph_error(rc, fmt::format("reading object '{}' (rados_read)", oid));
+  buffer.resize(static_cast<std::size_t>(rc));
+  return std::optional<std::string>(std::move(buffer));
+}
+
+ops::Result<bool> RadosIoContext::create_exclusive(const std::string& oid,
+                                                   const std::string& content) {
+  rados_write_op op = api_.rados_create_write_op();
+  if (op == nullptr) return ceph_error(-ENOMEM, "rados_create_write_op");
+  api_.rados_write_op_create(op, /*exclusive=*/1, nullptr);
+  api_.rados_write_op_write_full(op, content.data(), content.size());
+  int rc = api_.rados_write_op_operate(op, io_, oid.c_str(), nullptr, 0);
+  api_.rados_release_write_op(op);
+  if (rc == -EEXIST) return false;
+  if (rc < 0)
+    return ceph_error(rc, fmt::format("creating object '{}' (rados_write_op_operate)", oid));
+  return true;
+}
+
+ops::Status RadosIoContext::remove(const std::string& oid) {
+  int rc = api_.rados_remove(io_, oid.c_str());
+  if (rc < 0 && rc != -ENOENT) {
+    return ceph_error(rc, fmt::format("removing object '{}' (rados_remove)", oid));
+  }
+  return {};
+}
+
 ops::Result<std::unique_ptr<CephfsCommandClient>> CephfsCommandClient::create(
     const LibcephfsApi& api, RadosCluster& cluster) {
   ceph_mount_info* mount = nullptr;

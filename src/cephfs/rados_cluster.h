@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "ceph_libraries.h"
@@ -47,6 +48,32 @@ class RadosCluster {
 
   const LibradosApi& api_;
   rados_handle handle_;
+};
+
+// A rados_ioctx_t: I/O on the objects of one pool and namespace. Must not outlive the cluster.
+class RadosIoContext {
+ public:
+  // rados_ioctx_create + rados_ioctx_set_namespace. A missing pool is kInvalidArgument.
+  static ops::Result<std::unique_ptr<RadosIoContext>> create(RadosCluster& cluster,
+                                                             const std::string& pool,
+                                                             const std::string& nspace);
+  ~RadosIoContext();  // rados_ioctx_destroy
+  RadosIoContext(const RadosIoContext&) = delete;
+  RadosIoContext& operator=(const RadosIoContext&) = delete;
+
+  // rados_read of the first `max_bytes`; nullopt when the object does not exist.
+  ops::Result<std::optional<std::string>> read(const std::string& oid, std::size_t max_bytes);
+  // One write op: rados_write_op_create(exclusive) + rados_write_op_write_full. True: created;
+  // false: the object existed (-EEXIST) and nothing was written.
+  ops::Result<bool> create_exclusive(const std::string& oid, const std::string& content);
+  // rados_remove; absent is success.
+  ops::Status remove(const std::string& oid);
+
+ private:
+  RadosIoContext(const LibradosApi& api, rados_ioctx io) : api_(api), io_(io) {}
+
+  const LibradosApi& api_;
+  rados_ioctx io_;
 };
 
 // A ceph_mount_info made from a connected RadosCluster (ceph_create_from_rados + ceph_init), used

@@ -142,5 +142,28 @@ TEST(FakeCephAdmin, ReportsMonitorsAndVolumes) {
   EXPECT_EQ(to_mon_host(*ceph.monitor_addresses()), "[v2:10.0.0.1:3300,v1:10.0.0.1:6789]");
 }
 
+TEST(FakeCephAdmin, OwnerMarksAreClaimedExclusivelyLikeARadosExclusiveCreate) {
+  FakeCephAdmin ceph;
+  EXPECT_EQ(*ceph.owner_mark("cephfs", "client:a"), std::nullopt);
+  EXPECT_TRUE(*ceph.claim_owner_mark("cephfs", "client:a", "first"));
+  EXPECT_FALSE(*ceph.claim_owner_mark("cephfs", "client:a", "second"));
+  EXPECT_EQ(*ceph.owner_mark("cephfs", "client:a"), std::optional<std::string>("first"));
+  EXPECT_EQ(*ceph.owner_mark("cephfs", "client:b"), std::nullopt);
+  ASSERT_TRUE(ceph.remove_owner_mark("cephfs", "client:a").ok());
+  ASSERT_TRUE(ceph.remove_owner_mark("cephfs", "client:a").ok());
+  EXPECT_TRUE(ceph.marks.empty());
+  EXPECT_EQ(ceph.owner_mark("cephfs", "a/b").error().code, ops::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(ceph.owner_mark("nope", "x").error().code, ops::ErrorCode::kInvalidArgument);
+}
+
+TEST(FakeCephAdmin, BeforeClaimActsOutARaceOnce) {
+  FakeCephAdmin ceph;
+  ceph.before_claim = [&ceph] { ceph.marks["cephfs/x"] = "theirs"; };
+  EXPECT_FALSE(*ceph.claim_owner_mark("cephfs", "x", "ours"));
+  EXPECT_EQ(ceph.marks.at("cephfs/x"), "theirs");
+  EXPECT_TRUE(*ceph.claim_owner_mark("cephfs", "y", "ours"));  // only once
+  EXPECT_THAT(ceph.calls(), ElementsAre("claim_owner_mark cephfs/x", "claim_owner_mark cephfs/y"));
+}
+
 }  // namespace
 }  // namespace cephfs::testing

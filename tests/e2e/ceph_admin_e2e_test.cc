@@ -179,6 +179,102 @@ TEST_F(CephAdminE2e, CephDownIsUnavailableWithinTheTimeout) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, seconds(15));
 }
 
+TEST_F(CephAdminE2e, OwnerMarksAreClaimedExactlyOnceAndRemoved) {
+  const std::string object = unique("client:e2e-mark");
+  auto absent = admin_->owner_mark("cephfs", object);
+  ASSERT_TRUE(absent.ok()) << absent.error().message;
+  EXPECT_EQ(*absent, std::nullopt);
+  auto first = admin_->claim_owner_mark("cephfs", object, R"({"owner":"a"})");
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_TRUE(*first);
+  auto second = admin_->claim_owner_mark("cephfs", object, R"({"owner":"b"})");
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_FALSE(*second);  // exclusive: the first claim stands
+  auto read = admin_->owner_mark("cephfs", object);
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(*read, std::optional<std::string>(R"({"owner":"a"})"));
+  // Per file system: the other one's metadata pool does not have it.
+  const std::string second_fs = env_or("STORAGE_LIBS_CEPH_SECOND_FS", "cephfs2");
+  auto elsewhere = admin_->owner_mark(second_fs, object);
+  ASSERT_TRUE(elsewhere.ok()) << elsewhere.error().message;
+  EXPECT_EQ(*elsewhere, std::nullopt);
+  // In the namespace cephfs-share.owners of the metadata pool, where rados lists it.
+  RunResult listed = run(
+      {"rados", "-c", conf_, "-p", "cephfs.meta", "-N", kOwnerMarkNamespace, "ls"}, kCommandLimit);
+  EXPECT_THAT(listed.output, HasSubstr(object));
+  ASSERT_TRUE(admin_->remove_owner_mark("cephfs", object).ok());
+  ASSERT_TRUE(admin_->remove_owner_mark("cephfs", object).ok());  // absent is success
+  auto gone = admin_->owner_mark("cephfs", object);
+  ASSERT_TRUE(gone.ok());
+  EXPECT_EQ(*gone, std::nullopt);
+  auto bad = admin_->owner_mark("cephfs", "a/b");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ops::ErrorCode::kInvalidArgument);
+  auto no_fs = admin_->owner_mark("no-such-fs", object);
+  ASSERT_FALSE(no_fs.ok());
+  EXPECT_EQ(no_fs.error().code, ops::ErrorCode::kInvalidArgument) << no_fs.error().message;
+}
+
+// The documented least-privilege entity does everything provisioning needs, and no more: it
+// cannot read client.admin's key nor create a client outside its prefix.
+TEST_F(CephAdminE2e, ALeastPrivilegeEntityCanDoEverythingProvisioningNeeds) {
+  const std::string entity = "client." + unique("e2e-provisioner");
+  const std::string prefix = "client." + unique("lp");
+  const std::string keyring = dir_.path() + "/provisioner.keyring";
+  const std::string second_fs = env_or("STORAGE_LIBS_CEPH_SECOND_FS", "cephfs2");
+  ASSERT_NO_THROW(
+      create_provisioner(conf_, entity, prefix, {"cephfs.meta", second_fs + ".meta"}, keyring));
+  struct stat st {};
+  ASSERT_EQ(::stat(keyring.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  auto connected = connect_ceph_admin(
+      {.mon_host = mon_host_, .entity = entity, .keyring_file = keyring, .timeout = seconds(20)});
+  ASSERT_TRUE(connected.ok()) << connected.error().message;
+  CephAdmin& lp = **connected;
+  EXPECT_TRUE(lp.fsid().ok());
+  EXPECT_TRUE(lp.monitor_addresses().ok());
+  auto volumes = lp.list_volumes();
+  ASSERT_TRUE(volumes.ok()) << volumes.error().message;
+
+  const std::string group = unique("e2e-lp-group");
+  const SubvolumeId id{"cephfs", unique("lp-share"), group};
+  const std::string client = prefix.substr(7) + ".r1";
+  auto claimed = lp.claim_owner_mark("cephfs", "subvolume:" + group + ":" + id.name, "{}");
+  ASSERT_TRUE(claimed.ok()) << claimed.error().message;
+  auto subvolume = lp.create_subvolume({.id = id, .size_bytes = 64 << 20});
+  ASSERT_TRUE(subvolume.ok()) << subvolume.error().message;
+  subvolumes_.push_back(id);
+  EXPECT_TRUE(lp.subvolume_path(id).ok());
+  auto key = lp.authorize_client(id, client, Access::kReadWrite);
+  ASSERT_TRUE(key.ok()) << key.error().message;
+  clients_.push_back(client);
+  auto again = lp.client_key(client);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again->key, key->key);
+
+  auto outside = lp.authorize_client(id, unique("outside"), Access::kReadWrite);
+  EXPECT_FALSE(outside.ok()) << "created a client outside " << prefix;
+
+  // The client works: it mounts its subvolume.
+  Share share{*subvolume, client, key->key};
+  auto mounted = mount(share, keyring_for(share), subvolume->path);
+  ASSERT_TRUE(mounted->mounted()) << mounted->output();
+  auto evicted = lp.evict_client(client);
+  ASSERT_TRUE(evicted.ok()) << evicted.error().message;
+  EXPECT_GE(*evicted, 1);
+  EXPECT_TRUE(lp.remove_client(client).ok());
+  EXPECT_FALSE(admin_->client_key(client).ok());
+  EXPECT_TRUE(lp.remove_subvolume(id).ok());
+  EXPECT_TRUE(lp.remove_owner_mark("cephfs", "subvolume:" + group + ":" + id.name).ok());
+
+  // And no more.
+  auto admin_key = lp.client_key("admin");
+  ASSERT_FALSE(admin_key.ok());
+  EXPECT_EQ(admin_key.error().code, ops::ErrorCode::kPermissionDenied) << admin_key.error().message;
+  (void)run({"ceph", "-c", conf_, "fs", "subvolumegroup", "rm", "cephfs", group}, kCommandLimit);
+  (void)run({"ceph", "-c", conf_, "auth", "rm", entity}, kCommandLimit);
+}
+
 TEST_F(CephAdminE2e, RejectsEscapingNamesAndMissingFileSystems) {
   auto escaping = admin_->create_subvolume({.id = {"cephfs", "../etc", ""}, .size_bytes = {}});
   ASSERT_FALSE(escaping.ok());

@@ -101,6 +101,41 @@ void write_keyring(const std::string& path, const std::string& client_id, const 
   if (!ok) throw std::runtime_error("cannot write keyring file " + path);
 }
 
+std::vector<std::string> provisioner_caps(const std::string& client_prefix,
+                                          const std::vector<std::string>& metadata_pools) {
+  std::string mon = "allow r";
+  for (const char* command : {"auth get-or-create", "auth get", "auth rm"}) {
+    mon += std::string(", allow command \"") + command + "\" with entity prefix " + client_prefix;
+  }
+  std::string mgr;
+  for (const char* command : {"fs volume ls", "fs subvolumegroup create", "fs subvolume create",
+                              "fs subvolume info", "fs subvolume getpath", "fs subvolume rm"}) {
+    mgr += std::string(mgr.empty() ? "" : ", ") + "allow command \"" + command + "\"";
+  }
+  std::string osd;
+  for (const auto& pool : metadata_pools) {
+    osd += (osd.empty() ? "" : ", ") + std::string("allow rw pool=") + pool +
+           " namespace=cephfs-share.owners";
+  }
+  return {"mon", mon, "mgr", mgr, "mds", "allow *", "osd", osd};
+}
+
+void create_provisioner(const std::string& conf, const std::string& entity,
+                        const std::string& client_prefix,
+                        const std::vector<std::string>& metadata_pools,
+                        const std::string& keyring_path) {
+  int fd = open(keyring_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) throw std::runtime_error("cannot create keyring file " + keyring_path);
+  close(fd);
+  std::vector<std::string> argv = {"ceph", "-c", conf, "auth", "get-or-create", entity};
+  for (auto& cap : provisioner_caps(client_prefix, metadata_pools)) argv.push_back(cap);
+  argv.insert(argv.end(), {"-o", keyring_path});
+  RunResult result = run(argv, std::chrono::seconds(30));
+  if (result.exit_code != 0) {
+    throw std::runtime_error("cannot create " + entity + ": " + result.output);
+  }
+}
+
 bool is_ceph_fuse_mount(const std::string& mountpoint) {
   std::ifstream in("/proc/self/mountinfo");
   std::string line;

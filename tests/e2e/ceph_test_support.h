@@ -44,6 +44,20 @@ std::string ini_value(const std::string& path, const std::string& key);
 // Writes "[client.<id>]\n\tkey = <key>\n" to `path` with mode 0600 (created, never on argv).
 void write_keyring(const std::string& path, const std::string& client_id, const std::string& key);
 
+// The least-privilege caps of the provisioning admin (docs/charms.md, "Least-privilege admin"),
+// as `ceph auth get-or-create` arguments: mon/mgr/mds/osd and their cap strings. Clients it may
+// create, read and remove are those whose entity starts with `client_prefix` (e.g.
+// "client.proxy"); marks go to the namespace cephfs-share.owners of each of `metadata_pools`.
+std::vector<std::string> provisioner_caps(const std::string& client_prefix,
+                                          const std::vector<std::string>& metadata_pools);
+
+// Creates (or gets) `entity` with provisioner_caps() as the admin of `conf`, its keyring written by
+// ceph to `keyring_path` (created 0600 first; the key never reaches an argv). Throws on failure.
+void create_provisioner(const std::string& conf, const std::string& entity,
+                        const std::string& client_prefix,
+                        const std::vector<std::string>& metadata_pools,
+                        const std::string& keyring_path);
+
 // A ceph-fuse mount as client.<client_id>, run in the foreground as our child (so we own its pid):
 //   ceph-fuse -f --no-mon-config -c /dev/null -m <mon_host> -n client.<id> --keyring <file>
 //             --client_fs <fs> -r <path> --log-file /dev/null <mountpoint>

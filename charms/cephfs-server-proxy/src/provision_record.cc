@@ -15,11 +15,16 @@ std::string record_key(int relation_id) {
 }
 
 std::string encode_record(const ProvisionRecord& record) {
-  return nlohmann::json{{"fs", record.subvolume.fs_name},
-                        {"group", record.subvolume.group},
-                        {"subvolume", record.subvolume.name},
-                        {"client", record.client_id}}
-      .dump();
+  nlohmann::json j{{"fs", record.subvolume.fs_name},
+                   {"group", record.subvolume.group},
+                   {"subvolume", record.subvolume.name},
+                   {"client", record.client_id}};
+  if (record.owned()) {
+    j["owner"] = record.owner;
+    j["app"] = record.app;
+    j["name"] = record.name;
+  }
+  return j.dump();
 }
 
 ops::Result<ProvisionRecord> decode_record(int relation_id, std::string_view value) {
@@ -39,6 +44,15 @@ ops::Result<ProvisionRecord> decode_record(int relation_id, std::string_view val
   if (record.subvolume.fs_name.empty() || record.subvolume.name.empty() ||
       record.client_id.empty()) {
     return invalid;
+  }
+  if (json.contains("owner")) {
+    for (const char* field : {"owner", "app", "name"}) {
+      if (!json.contains(field) || !json[field].is_string()) return invalid;
+    }
+    record.owner = json["owner"].get<std::string>();
+    record.app = json["app"].get<std::string>();
+    record.name = json["name"].get<std::string>();
+    if (record.owner.empty()) return invalid;
   }
   return record;
 }

@@ -3,7 +3,13 @@
 // knows it (the leader writes, every unit reads).
 //
 // Bag layout: key "provisioned-<relation id>", value a JSON object
-//   {"fs": "cephfs", "group": "cephfs-share", "subvolume": "app-data", "client": "proxy-3"}
+//   {"fs": "cephfs", "group": "cephfs-share", "subvolume": "web.data.3f1a7c2e.91bd04c2aa",
+//    "client": "proxy.3f1a7c2e.3", "owner": "<model uuid>/<proxy app>", "app": "web",
+//    "name": "data"}
+// "owner", "app" and "name" say the objects carry ownership marks (share_ownership.h). A record
+// without them was written before ownership marks existed (names "<app>-<name>" and
+// "<proxy app>-<relation id>"): it is honoured as it is, without mark checks, until its relation
+// ends.
 // Never a key: the cephx key lives in Ceph and in the library's credentials secret only.
 //
 // A record outlives its relation when revocation failed (Ceph unreachable); it is then "pending"
@@ -28,6 +34,12 @@ struct ProvisionRecord {
   int relation_id = 0;
   cephfs::SubvolumeId subvolume;
   std::string client_id;  // without "client."
+  // Empty for a record made before ownership marks (see above).
+  std::string owner{};
+  std::string app{};   // the remote application
+  std::string name{};  // the share name it requested, as it requested it
+
+  bool owned() const { return !owner.empty(); }
 
   friend bool operator==(const ProvisionRecord&, const ProvisionRecord&) = default;
 };

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "cephfs/ceph_names.h"
@@ -13,6 +14,7 @@
 #include "ops/model.h"
 #include "ops/secret.h"
 #include "proxy_charm.h"
+#include "share_ownership.h"
 #include "user_secret.h"
 
 namespace cephfs_server_proxy {
@@ -49,6 +51,35 @@ void raise_hook_tool_failure(const ops::Status& published) {
   if (!published && published.error().code == ops::ErrorCode::kModelError) {
     ops::throw_error(published.error());
   }
+}
+
+// The entity of a keyring with exactly one section ("[client.provisioner]"), else nullopt (then
+// client.admin, as before). Only the section headers are looked at.
+std::optional<std::string> keyring_entity(const std::string& path) {
+  std::ifstream file(path);
+  std::optional<std::string> entity;
+  int sections = 0;
+  for (std::string line; std::getline(file, line);) {
+    const auto start = line.find_first_not_of(" \t");
+    if (start == std::string::npos || line[start] != '[') continue;
+    const auto end = line.find(']', start);
+    if (end == std::string::npos) continue;
+    ++sections;
+    entity = line.substr(start + 1, end - start - 1);
+  }
+  if (sections != 1 || !entity || !entity->starts_with("client.") ||
+      !cephfs::validate_client_id(entity->substr(7)).ok()) {
+    return std::nullopt;
+  }
+  return entity;
+}
+
+OwnerMark subvolume_mark(const ProvisionRecord& record) {
+  return OwnerMark{.owner = record.owner, .app = record.app, .name = record.name};
+}
+
+OwnerMark client_mark(const ProvisionRecord& record) {
+  return OwnerMark{.owner = record.owner, .relation = record.relation_id};
 }
 
 }  // namespace
@@ -95,6 +126,7 @@ ops::Result<cephfs::CephAdmin*> ProxyCharm::admin(const ProvisioningConfig& conf
                         config.admin_keyring);
     }
     options.keyring_file = config.admin_keyring;
+    if (auto entity = keyring_entity(config.admin_keyring)) options.entity = *entity;
   }
   admin_entity_ = options.entity;
   ops::log::info("Connecting to Ceph at {} as {}", config.monitor_hosts, options.entity);
@@ -170,20 +202,30 @@ ops::Result<v0::CephFSShareInfo> ProxyCharm::share_info_for(const std::string& f
   return v0::CephFSShareInfo{cluster_->first, fs_name, path, cluster_->second};
 }
 
+ops::Result<Deployment> ProxyCharm::deployment() {
+  if (model().uuid().empty()) {
+    return ops::Error{ops::ErrorCode::kInvalidArgument,
+                      "JUJU_MODEL_UUID is not set, so subvolumes and clients cannot be named "
+                      "for this model; is the charm running under Juju?"};
+  }
+  return Deployment{model().uuid(), app().name};
+}
+
 ops::Status ProxyCharm::provision_new(ops::Relation& relation, const std::string& name,
                                       const std::string& fs_name, const ProvisioningConfig& config,
                                       std::map<int, ProvisionRecord>& records) {
   cephfs::CephAdmin& ceph = *admin_;
+  auto deployment = this->deployment();
+  if (!deployment) return deployment.error();
   ops::Application* remote = relation.app();
-  const std::string raw = (remote != nullptr ? remote->name : std::string("unknown")) + "-" + name;
-  ProvisionRecord record{
-      .relation_id = relation.id,
-      .subvolume = {fs_name, cephfs::sanitize_name(raw), config.subvolume_group},
-      .client_id = cephfs::sanitize_name(app().name + "-" + std::to_string(relation.id))};
-  if (record.subvolume.name != raw) {
-    ops::log::info("Share '{}' requested on relation {} maps to subvolume '{}'",
-                   cephfs::escape_untrusted(raw), relation.to_string(), record.subvolume.name);
-  }
+  const std::string remote_app = remote != nullptr ? remote->name : std::string("unknown");
+  ProvisionRecord record{.relation_id = relation.id,
+                         .subvolume = {fs_name, owned_subvolume_name(*deployment, remote_app, name),
+                                       config.subvolume_group},
+                         .client_id = owned_client_id(*deployment, relation.id),
+                         .owner = deployment->id(),
+                         .app = remote_app,
+                         .name = name};
   for (const auto& [id, other] : records) {
     if (other.subvolume == record.subvolume) {
       return ops::Error{ops::ErrorCode::kInvalidArgument,
@@ -192,45 +234,73 @@ ops::Status ProxyCharm::provision_new(ops::Relation& relation, const std::string
     }
   }
 
-  // What exists already is never removed on error; only what this hook creates.
+  // Claim both names first (share_ownership.h): nothing that is not ours is ever used, and what
+  // exists already is never removed on error; only what this hook created and claimed.
+  auto subvolume_claim = claim_subvolume(ceph, record.subvolume, subvolume_mark(record));
+  if (!subvolume_claim) return subvolume_claim.error();
   bool subvolume_existed = false;
-  if (auto info = ceph.subvolume_info(record.subvolume)) {
-    subvolume_existed = true;
-  } else if (info.error().code != ops::ErrorCode::kInvalidArgument) {
-    return info.error();
+  if (!subvolume_claim->claimed_now) {  // ours already: a kept subvolume, or a failed hook's
+    if (auto info = ceph.subvolume_info(record.subvolume)) {
+      subvolume_existed = true;
+    } else if (info.error().code != ops::ErrorCode::kInvalidArgument) {
+      return info.error();
+    }
+  }
+  auto release_subvolume = [&] {
+    if (!subvolume_existed) {
+      if (auto removed = ceph.remove_subvolume(record.subvolume); !removed) {
+        ops::log::error("Cannot remove subvolume '{}' created by this hook: {}",
+                        record.subvolume.name, removed.error().message);
+        return;  // keep its mark: it is still ours
+      }
+    }
+    if (subvolume_claim->claimed_now) {
+      (void)ceph.remove_owner_mark(fs_name, subvolume_mark_object(record.subvolume));
+    }
+  };
+  auto client_claim = claim_client(ceph, fs_name, record.client_id, client_mark(record));
+  if (!client_claim) {
+    release_subvolume();
+    return client_claim.error();
   }
   bool client_existed = false;
-  if (auto key = ceph.client_key(record.client_id)) {
-    client_existed = true;
-  } else if (key.error().code != ops::ErrorCode::kInvalidArgument) {
-    return key.error();
+  if (!client_claim->claimed_now) {
+    if (auto key = ceph.client_key(record.client_id)) {
+      client_existed = true;
+    } else if (key.error().code != ops::ErrorCode::kInvalidArgument) {
+      release_subvolume();
+      return key.error();
+    }
   }
   auto undo = [&](bool client_authorized) {
+    bool client_gone = true;
     if (client_authorized && !client_existed) {
       if (auto removed = ceph.remove_client(record.client_id); !removed) {
+        client_gone = false;
         ops::log::error("Cannot remove client.{} created by this hook: {}", record.client_id,
                         removed.error().message);
       } else {
         ops::log::info("Removed client.{} again", record.client_id);
       }
     }
-    if (!subvolume_existed) {
-      if (auto removed = ceph.remove_subvolume(record.subvolume); !removed) {
-        ops::log::error("Cannot remove subvolume '{}' created by this hook: {}",
-                        record.subvolume.name, removed.error().message);
-      } else {
-        ops::log::info("Removed subvolume '{}' again", record.subvolume.name);
-      }
+    if (client_gone && client_claim->claimed_now) {
+      (void)ceph.remove_owner_mark(fs_name, client_mark_object(record.client_id));
     }
+    release_subvolume();
   };
 
   // A failed create leaves nothing behind (Ceph's volumes module cleans up after itself).
   auto subvolume =
       ceph.create_subvolume({.id = record.subvolume, .size_bytes = config.subvolume_size});
-  if (!subvolume) return subvolume.error();
+  if (!subvolume) {
+    undo(false);
+    return subvolume.error();
+  }
   auto key = ceph.authorize_client(record.subvolume, record.client_id, cephfs::Access::kReadWrite);
   if (!key) {
-    undo(false);
+    // A timeout may come after Ceph made the client: remove it (the name is ours, it did not
+    // exist before), or keep its mark when that fails too, so the retry finds it ours.
+    undo(true);
     return key.error();
   }
   auto share_info = share_info_for(fs_name, subvolume->path);
@@ -255,15 +325,25 @@ ops::Status ProxyCharm::provision_new(ops::Relation& relation, const std::string
     return published;
   }
   records[relation.id] = record;
-  ops::log::info("Provisioned subvolume {}/{}/{} for relation {} as client.{}", fs_name,
-                 record.subvolume.group.empty() ? "_nogroup" : record.subvolume.group,
-                 record.subvolume.name, relation.to_string(), record.client_id);
+  ops::log::info(
+      "Provisioned subvolume {}/{}/{}{} for share '{}' of {} on relation {} as client.{}", fs_name,
+      record.subvolume.group.empty() ? "_nogroup" : record.subvolume.group, record.subvolume.name,
+      subvolume_existed ? " (kept, reused)" : "", cephfs::escape_untrusted(name), remote_app,
+      relation.to_string(), record.client_id);
   return {};
 }
 
 ops::Status ProxyCharm::republish(ops::Relation& relation, const ProvisionRecord& record,
                                   const ProvisioningConfig& config) {
   cephfs::CephAdmin& ceph = *admin_;
+  if (record.owned()) {
+    // The marks still say ours (a client removed by hand is claimed and made again).
+    auto subvolume = check_subvolume_owned(ceph, record.subvolume, subvolume_mark(record));
+    if (!subvolume) return subvolume.error();
+    auto client =
+        claim_client(ceph, record.subvolume.fs_name, record.client_id, client_mark(record));
+    if (!client) return client.error();
+  }
   auto info = ceph.subvolume_info(record.subvolume);
   if (!info) return info.error();
   if (config.subvolume_size && info->size_bytes != config.subvolume_size) {
@@ -285,6 +365,40 @@ ops::Status ProxyCharm::republish(ops::Relation& relation, const ProvisionRecord
 }
 
 ops::Status ProxyCharm::revoke(const ProvisionRecord& record, const ProvisioningConfig& config) {
+  const std::string& fs_name = record.subvolume.fs_name;
+  if (record.owned()) {
+    auto client = check_client_owned(*admin_, fs_name, record.client_id, client_mark(record));
+    if (!client) return client.error();
+    if (client->exists) {
+      if (auto revoked = admin_->revoke_client(record.client_id); !revoked) return revoked;
+      ops::log::info("Revoked client.{} of relation {} (key removed, sessions evicted)",
+                     record.client_id, record.relation_id);
+    }
+    if (client->marked_ours) {
+      auto unmarked = admin_->remove_owner_mark(fs_name, client_mark_object(record.client_id));
+      if (!unmarked) return unmarked;
+    }
+    if (config.delete_data_on_revoke) {
+      auto subvolume = check_subvolume_owned(*admin_, record.subvolume, subvolume_mark(record));
+      if (!subvolume) {
+        if (is_ceph_level(subvolume.error())) return subvolume.error();
+        ops::log::warning("Not deleting subvolume '{}' (delete-data-on-revoke): {}",
+                          record.subvolume.name, subvolume.error().message);
+        return {};
+      }
+      if (!subvolume->marked_ours) return {};  // gone, and the name is someone else's now
+      if (auto removed = admin_->remove_subvolume(record.subvolume); !removed) return removed;
+      auto mark = admin_->remove_owner_mark(fs_name, subvolume_mark_object(record.subvolume));
+      if (!mark) return mark;
+      ops::log::info("Removed subvolume '{}' and its data (delete-data-on-revoke)",
+                     record.subvolume.name);
+    } else {
+      ops::log::info("Kept subvolume '{}' for application '{}' (delete-data-on-revoke is false)",
+                     record.subvolume.name, record.app);
+    }
+    return {};
+  }
+  // A record from before ownership marks: what it names was made by this application.
   if (auto revoked = admin_->revoke_client(record.client_id); !revoked) return revoked;
   ops::log::info("Revoked client.{} of relation {} (key removed, sessions evicted)",
                  record.client_id, record.relation_id);
@@ -300,6 +414,11 @@ ops::Status ProxyCharm::revoke(const ProvisionRecord& record, const Provisioning
 
 ops::Status ProxyCharm::rotate(ops::Relation& relation, const ProvisionRecord& record) {
   cephfs::CephAdmin& ceph = *admin_;
+  if (record.owned()) {
+    auto client =
+        claim_client(ceph, record.subvolume.fs_name, record.client_id, client_mark(record));
+    if (!client) return client.error();
+  }
   auto info = ceph.subvolume_info(record.subvolume);
   if (!info) return info.error();
   auto share_info = share_info_for(record.subvolume.fs_name, info->path);
@@ -361,7 +480,12 @@ void ProxyCharm::reconcile(const ReconcileRequest& request) {
       }
       ops::log::warning("Revoking client.{} of removed relation {} failed: {}; retrying later",
                         record.client_id, it->first, revoked.error().message);
-      if (is_ceph_level(revoked.error())) ceph_error = revoked.error();
+      if (is_ceph_level(revoked.error())) {
+        ceph_error = revoked.error();
+      } else if (revoked.error().code == ops::ErrorCode::kInvalidArgument) {
+        problems.push_back(
+            fmt::format("revoking relation {}: {}", it->first, revoked.error().message));
+      }
     }
     pending.push_back(std::to_string(it->first));
     ++it;
@@ -389,6 +513,14 @@ void ProxyCharm::reconcile(const ReconcileRequest& request) {
       if (remote == nullptr) continue;
       auto name = relation->data[*remote].get("name");
       if (!name || name->empty()) continue;  // nothing requested yet
+      if (relation->data[app()].contains("share_info")) {
+        // Published in proxy mode: never replaced silently by an empty subvolume.
+        problems.push_back(fmt::format(
+            "relation {} still has the share published in proxy mode; to give it a provisioned "
+            "share, remove and re-add the relation (or set the proxy-mode options back)",
+            relation->id));
+        continue;
+      }
       result = provision_new(*relation, *name, filesystem, *config, records);
     }
     if (result) continue;
@@ -424,6 +556,20 @@ void ProxyCharm::reconcile(const ReconcileRequest& request) {
                                             shares(provisioned), filesystem, pending_text));
   }
   unit().set_status(status);
+}
+
+std::optional<std::string> ProxyCharm::provisioned_shares_block_proxy_mode() {
+  ops::Relation* peer = peer_relation();
+  if (peer == nullptr) return std::nullopt;
+  auto records = records_from_bag(peer->data[app()].items());
+  if (records.empty()) return std::nullopt;
+  std::vector<int> ids;
+  for (const auto& [id, record] : records) ids.push_back(id);
+  return fmt::format(
+      "proxy mode is configured but provisioning mode still has {} (relation{} {}); to "
+      "switch, set admin-secret or admin-keyring back, remove those cephfs-share relations "
+      "(their clients are revoked), then configure proxy mode",
+      shares(records.size()), ids.size() == 1 ? "" : "s", fmt::join(ids, ", "));
 }
 
 void ProxyCharm::on_update_status(ops::UpdateStatusEvent& /*event*/) {

@@ -91,6 +91,10 @@ void ProxyCharm::on_config_changed(ops::EventBase& /*event*/) {
     return;
   }
   auto share = load_share();
+  if (auto blocked = provisioned_shares_block_proxy_mode()) {
+    unit().set_status(ops::BlockedStatus(*blocked));
+    return;
+  }
   if (!unit().is_leader()) return;
   forget_python_peer_config();
   if (!share) return;
@@ -126,6 +130,12 @@ void ProxyCharm::on_share_requested(v0::ShareRequestedEvent& event) {
     return;
   }
   auto share = load_share();
+  if (auto blocked = provisioned_shares_block_proxy_mode()) {
+    unit().set_status(ops::BlockedStatus(*blocked));
+    ops::log::info("Share requested on relation {} is not published: {}",
+                   event.relation->to_string(), *blocked);
+    return;
+  }
   // Not deferred: the config-changed that completes the configuration publishes everywhere.
   if (!share) {
     ops::log::info("Share '{}' requested on relation {} is not published: the unit is blocked",

@@ -21,6 +21,11 @@
 // removes the subvolume when delete-data-on-revoke is true); the rotate-credentials action gives
 // clients new keys. Every leader hook reconciles: relations not provisioned yet are provisioned,
 // records of removed relations are revoked, so a Ceph outage is retried on update-status.
+// Names carry the model and every subvolume and client is claimed with an ownership mark in the
+// cluster before it is made; nothing without this deployment's mark is ever reused, revoked or
+// deleted (share_ownership.h). Records from before marks are honoured as they are. The modes do
+// not overwrite each other: proxy mode with provisioned shares recorded, or provisioning mode on
+// a relation that has the proxy-mode share, is blocked with the way out.
 // Nothing is left half-created: a subvolume or client this hook created is removed again when a
 // later step for the same relation fails. A Ceph-side failure (quota, invalid name, caps) blocks
 // with the relation's problem and is retried by the next leader hook (update-status,
@@ -47,6 +52,7 @@
 #include "provision_record.h"
 #include "provisioning_config.h"
 #include "proxy_config.h"
+#include "share_ownership.h"
 
 namespace cephfs_server_proxy {
 
@@ -107,9 +113,14 @@ class ProxyCharm : public ops::CharmBase {
   ops::Status revoke(const ProvisionRecord& record, const ProvisioningConfig& config);
   ops::Status rotate(ops::Relation& relation, const ProvisionRecord& record);
   ops::Result<std::string> resolve_filesystem(const ProvisioningConfig& config);
+  // This model and application (share_ownership.h); kInvalidArgument without a model UUID.
+  ops::Result<Deployment> deployment();
   ops::Relation* peer_relation();
   // Active cephfs-share relations, without `broken`.
   std::vector<ops::Relation*> active_share_relations(std::optional<int> broken);
+  // Mode switches are explicit (docs/charms.md): in proxy mode, the blocked message while the peer
+  // bag still records provisioned shares (nothing is published over them), else nullopt.
+  std::optional<std::string> provisioned_shares_block_proxy_mode();
   // The status for a Ceph-level error (unreachable, timeout, refused credentials).
   ops::StatusBase ceph_error_status(const ops::Error& error, const ProvisioningConfig& config);
 

@@ -15,107 +15,15 @@
 #include "ops/testing/context.h"
 #include "ops/testing/fault_injecting_backend.h"
 #include "provision_record.h"
+#include "provisioning_fixture.h"
 #include "proxy_charm.h"
+#include "share_ownership.h"
 
 namespace cephfs_server_proxy {
 namespace {
 
-namespace v0 = charms::storage_libs::v0;
-using cephfs::testing::FakeCephAdmin;
-using ops::testing::ActionFailed;
-using ops::testing::Context;
-using ops::testing::ContextOptions;
-using ops::testing::FaultInjector;
-using ops::testing::FaultKind;
-using ops::testing::Relation;
-using ops::testing::Secret;
-using ops::testing::State;
-using ops::testing::UncaughtCharmError;
-using ::testing::Contains;
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::Not;
-using ::testing::StartsWith;
-
-constexpr const char* kAdminSecretId = "secret:a1d2m3i4n5s6e7c8r9e0";
-constexpr const char* kAdminKey = "AQAPdQldX264KBAAOyaxen/y0XBl1qxlGPTabw==";
-constexpr const char* kMons = "127.0.0.1:6789";
-constexpr int kPeerId = 100;
-
-class Provisioning : public ::testing::Test {
- protected:
-  Context<ProxyCharm> make_context(ContextOptions options = {}) {
-    return Context<ProxyCharm>::from_charm_dir(
-        PROXY_CHARM_DIR, std::move(options), [this](ops::Framework& framework) {
-          return std::make_unique<ProxyCharm>(
-              framework,
-              [this](const cephfs::ConnectOptions& options)
-                  -> ops::Result<std::unique_ptr<cephfs::CephAdmin>> {
-                connects.push_back(options);
-                if (connect_error) return *connect_error;
-                return std::unique_ptr<cephfs::CephAdmin>(
-                    new cephfs::testing::ForwardingCephAdmin(ceph));
-              });
-        });
-  }
-
-  static Relation client_relation(int id, std::string name = "data") {
-    ops::Bag bag;
-    if (!name.empty()) bag["name"] = std::move(name);
-    return Relation{.endpoint = "cephfs-share",
-                    .id = id,
-                    .remote_app_name = "client" + std::to_string(id),
-                    .remote_app_data = std::move(bag)};
-  }
-
-  static State base_state(std::vector<Relation> relations = {}, bool leader = true) {
-    relations.push_back(Relation{.endpoint = "proxy", .id = kPeerId});
-    return State{.config = {{"admin-secret", kAdminSecretId}, {"monitor-hosts", kMons}},
-                 .relations = std::move(relations),
-                 .secrets = {Secret{.id = kAdminSecretId, .tracked_content = {{"key", kAdminKey}}}},
-                 .leader = leader};
-  }
-
-  static cephfs::SubvolumeId subvolume_of(int relation_id, std::string name = "data") {
-    return {"cephfs", "client" + std::to_string(relation_id) + "-" + name, "cephfs-share"};
-  }
-  static std::string client_of(int relation_id) {
-    return "cephfs-server-proxy-" + std::to_string(relation_id);
-  }
-
-  static v0::CephFSShareInfo published_share(const State& state, int relation_id) {
-    auto decoded =
-        v0::decode_share_info(state.get_relation(relation_id).local_app_data.at("share_info"));
-    EXPECT_TRUE(decoded.ok() && decoded->has_value());
-    return **decoded;
-  }
-  static ops::SecretContent published_auth(const State& state, int relation_id) {
-    const auto& auth = state.get_relation(relation_id).local_app_data.at("auth");
-    return state.get_secret(auth).effective_latest_content();
-  }
-  static ops::Bag peer_bag(const State& state) {
-    return state.get_relation(kPeerId).local_app_data;
-  }
-
-  // Ceph holds nothing this charm does not know about.
-  void expect_no_orphans(const State& state) {
-    auto records = records_from_bag(peer_bag(state));
-    for (const auto& [key, subvolume] : ceph.subvolumes) {
-      bool known = false;
-      for (const auto& [id, record] : records) known = known || record.subvolume == subvolume.id;
-      EXPECT_TRUE(known) << "orphan subvolume " << key;
-    }
-    for (const auto& [client, unused] : ceph.clients) {
-      bool known = false;
-      for (const auto& [id, record] : records) known = known || record.client_id == client;
-      EXPECT_TRUE(known) << "orphan client " << client;
-    }
-  }
-
-  FakeCephAdmin ceph;
-  std::vector<cephfs::ConnectOptions> connects;
-  std::optional<ops::Error> connect_error;
-};
+using Provisioning = provisioning_testing::ProvisioningTest;
+using namespace provisioning_testing;  // NOLINT(google-build-using-namespace): the fixture
 
 // ---- connecting and statuses -----------------------------------------------------------------
 
@@ -306,8 +214,15 @@ TEST_F(Provisioning, ShareRequestedCreatesASubvolumeAndAClientAndPublishesThem) 
 
   auto records = records_from_bag(peer_bag(out));
   ASSERT_EQ(records.size(), 1U);
-  EXPECT_EQ(records.at(3), (ProvisionRecord{3, subvolume_of(3), client_of(3)}));
+  EXPECT_EQ(records.at(3), record_of(3));
   EXPECT_THAT(peer_bag(out).at("provisioned-3"), Not(HasSubstr("AQD")));
+
+  // Both are marked as this deployment's, in the file system's mark pool.
+  EXPECT_EQ(decode_mark(ceph.marks.at("cephfs/" + subvolume_mark_object(subvolume_of(3)))),
+            (OwnerMark{.owner = us().id(), .app = "client3", .name = "data"}));
+  EXPECT_EQ(decode_mark(ceph.marks.at("cephfs/" + client_mark_object(client_of(3)))),
+            (OwnerMark{.owner = us().id(), .relation = 3}));
+  EXPECT_EQ(ceph.marks.size(), 2U);
 }
 
 TEST_F(Provisioning, OneMonitorAddressVectorPerMonitor) {
@@ -349,8 +264,8 @@ TEST_F(Provisioning, SubvolumeSizeIsTheQuotaAndAChangeResizes) {
   State in = base_state({client_relation(3)});
   in.config["subvolume-size"] = "1G";
   State out = ctx.run(ctx.on.config_changed(), in);
-  EXPECT_THAT(ceph.calls(), Contains("create_subvolume cephfs/cephfs-share/client3-data "
-                                     "size=1073741824"));
+  EXPECT_THAT(ceph.calls(), Contains("create_subvolume cephfs/cephfs-share/" +
+                                     subvolume_of(3).name + " size=1073741824"));
   EXPECT_EQ(ceph.subvolumes.begin()->second.size_bytes, 1ULL << 30);
   out.config["subvolume-size"] = "2G";
   out = ctx.run(ctx.on.config_changed(), out);
@@ -374,26 +289,24 @@ TEST_F(Provisioning, NamesWithDotDotAndSlashAreSanitisedAndStayInTheGroup) {
     EXPECT_THAT(subvolume.path, StartsWith("/volumes/cephfs-share/" + subvolume.id.name + "/"));
     EXPECT_EQ(subvolume.id.group, "cephfs-share");
   }
-  const std::string mapped = cephfs::sanitize_name("client3-../../etc");
+  const std::string mapped = subvolume_of(3, "../../etc").name;
   EXPECT_TRUE(ceph.has_subvolume({"cephfs", mapped, "cephfs-share"}));
-  EXPECT_THAT(ctx.juju_log,
-              Contains(ops::testing::JujuLogLine{
-                  "INFO",
-                  "Share 'client3-../../etc' requested on relation cephfs-share:3 maps "
-                  "to subvolume '" +
-                      mapped + "'"}));
+  EXPECT_THAT(ctx.juju_log, Contains(ops::testing::JujuLogLine{
+                                "INFO", "Provisioned subvolume cephfs/cephfs-share/" + mapped +
+                                            " for share '../../etc' of client3 on relation "
+                                            "cephfs-share:3 as client." +
+                                            client_of(3)}));
 }
 
-TEST_F(Provisioning, TwoRequestsMappingToOneSubvolumeAreNotMerged) {
+TEST_F(Provisioning, AppAndNameSplitDifferentlyGetDifferentSubvolumes) {
   auto ctx = make_context();
-  // "client3" asking for "a-b" and "client3-a" asking for "b" both give "client3-a-b".
+  // "client3" asking for "a-b" and "client3-a" asking for "b": one subvolume before ownership.
   Relation other = client_relation(4, "b");
   other.remote_app_name = "client3-a";
   State out = ctx.run(ctx.on.config_changed(), base_state({client_relation(3, "a-b"), other}));
-  EXPECT_EQ(out.unit_status,
-            ops::BlockedStatus("share for relation 4 failed: subvolume 'client3-a-b' is already "
-                               "provisioned for relation 3"));
-  EXPECT_TRUE(out.get_relation(4).local_app_data.empty());
+  EXPECT_EQ(out.unit_status, ops::ActiveStatus("Provisioning 2 shares on cephfs"));
+  EXPECT_EQ(ceph.subvolumes.size(), 2U);
+  EXPECT_NE(published_share(out, 3).path, published_share(out, 4).path);
   expect_no_orphans(out);
 }
 
@@ -424,15 +337,18 @@ TEST_F(Provisioning, AuthorizeFailureRemovesTheNewSubvolume) {
   ceph.fail_next("authorize_client", {ops::ErrorCode::kInvalidArgument, "caps differ"});
   State out = ctx.run(ctx.on.config_changed(), base_state({client_relation(3)}));
   EXPECT_EQ(out.unit_status, ops::BlockedStatus("share for relation 3 failed: caps differ"));
-  EXPECT_THAT(ceph.calls(), Contains("remove_subvolume cephfs/cephfs-share/client3-data"));
+  EXPECT_THAT(ceph.calls(),
+              Contains("remove_subvolume cephfs/cephfs-share/" + subvolume_of(3).name));
   EXPECT_TRUE(ceph.subvolumes.empty());
   EXPECT_TRUE(ceph.clients.empty());
+  EXPECT_TRUE(ceph.marks.empty());
   expect_no_orphans(out);
 }
 
 TEST_F(Provisioning, AuthorizeFailureKeepsASubvolumeThatExistedBefore) {
   auto ctx = make_context();
   ASSERT_TRUE(ceph.create_subvolume({.id = subvolume_of(3)}).ok());
+  plant_mark(subvolume_mark_object(subvolume_of(3)), encode_mark(subvolume_mark_of(3)));
   ceph.fail_next("authorize_client", {ops::ErrorCode::kIoError, "mon said no"});
   ctx.run(ctx.on.config_changed(), base_state({client_relation(3)}));
   EXPECT_TRUE(ceph.has_subvolume(subvolume_of(3)));
@@ -458,6 +374,8 @@ TEST_F(Provisioning, PublishFailureKeepsAClientThatExistedBefore) {
   ASSERT_TRUE(ceph.create_subvolume({.id = subvolume_of(3)}).ok());
   ASSERT_TRUE(
       ceph.authorize_client(subvolume_of(3), client_of(3), cephfs::Access::kReadWrite).ok());
+  plant_mark(subvolume_mark_object(subvolume_of(3)), encode_mark(subvolume_mark_of(3)));
+  plant_mark(client_mark_object(client_of(3)), encode_mark(client_mark_of(3)));
   ceph.fsid_value = "not a fsid!";
   ctx.run(ctx.on.config_changed(), base_state({client_relation(3)}));
   EXPECT_TRUE(ceph.has_client(client_of(3)));
@@ -494,6 +412,7 @@ TEST_F(Provisioning, HookToolFailureWhilePublishingFailsTheHookAndTheRetryProvis
     EXPECT_EQ(injector.fired()->tool, tool);
     EXPECT_TRUE(ceph.subvolumes.empty()) << "a subvolume of the failed hook is left";
     EXPECT_TRUE(ceph.clients.empty()) << "a client of the failed hook is left";
+    EXPECT_TRUE(ceph.marks.empty()) << "a mark of the failed hook is left";
 
     // Juju retries the hook from the State it kept.
     State out = ctx.run(ctx.on.relation_changed(in.get_relation(3), 0), in);

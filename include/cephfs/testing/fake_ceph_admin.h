@@ -13,7 +13,8 @@
 // Behaviour it reproduces: names are validated as the real implementation does; a missing file
 // system or subvolume is kInvalidArgument; authorize_client is idempotent with equal caps and
 // kInvalidArgument with other caps; remove_client and remove_subvolume of absent things succeed;
-// evict_client ends the client's sessions (open_session() adds one) but keeps its key. Keys are
+// evict_client ends the client's sessions (open_session() adds one) but keeps its key; ownership
+// marks are created exclusively (claim_owner_mark of an existing mark returns false). Keys are
 // deterministic fake base64 strings, distinct per client. An injected failure is returned before
 // the state changes, and the call is still recorded.
 //
@@ -22,6 +23,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -47,6 +49,11 @@ class FakeCephAdmin : public CephAdmin {
   std::set<std::string> volumes = {"cephfs"};
   std::map<std::string, Subvolume> subvolumes;  // by "<fs>/<group or _nogroup>/<name>"
   std::map<std::string, Client> clients;        // by client id (no "client." prefix)
+  // Ownership marks by "<fs>/<object>"; tests plant foreign or corrupt ones here.
+  std::map<std::string, std::string> marks;
+  // Called by claim_owner_mark() after it found no mark and before it creates one: a test plants
+  // a competing mark (or subvolume, client) here to act out a creation race.
+  std::function<void()> before_claim;
 
   bool has_client(const std::string& id) const { return clients.count(id) != 0; }
   bool has_subvolume(const SubvolumeId& id) const;
@@ -80,6 +87,11 @@ class FakeCephAdmin : public CephAdmin {
   ops::Result<ClientKey> client_key(const std::string& client_id) override;
   ops::Status remove_client(const std::string& client_id) override;
   ops::Result<int> evict_client(const std::string& client_id) override;
+  ops::Result<std::optional<std::string>> owner_mark(const std::string& fs_name,
+                                                     const std::string& object) override;
+  ops::Result<bool> claim_owner_mark(const std::string& fs_name, const std::string& object,
+                                     const std::string& content) override;
+  ops::Status remove_owner_mark(const std::string& fs_name, const std::string& object) override;
 
  private:
   struct Failure {
@@ -135,6 +147,17 @@ class ForwardingCephAdmin : public CephAdmin {
   }
   ops::Result<int> evict_client(const std::string& client_id) override {
     return fake_.evict_client(client_id);
+  }
+  ops::Result<std::optional<std::string>> owner_mark(const std::string& fs_name,
+                                                     const std::string& object) override {
+    return fake_.owner_mark(fs_name, object);
+  }
+  ops::Result<bool> claim_owner_mark(const std::string& fs_name, const std::string& object,
+                                     const std::string& content) override {
+    return fake_.claim_owner_mark(fs_name, object, content);
+  }
+  ops::Status remove_owner_mark(const std::string& fs_name, const std::string& object) override {
+    return fake_.remove_owner_mark(fs_name, object);
   }
 
  private:

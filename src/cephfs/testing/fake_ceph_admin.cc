@@ -175,4 +175,36 @@ ops::Result<int> FakeCephAdmin::evict_client(const std::string& client_id) {
   return 1;
 }
 
+ops::Result<std::optional<std::string>> FakeCephAdmin::owner_mark(const std::string& fs_name,
+                                                                  const std::string& object) {
+  if (auto* e = begin("owner_mark", fs_name + "/" + object)) return *e;
+  if (auto s = validate_mark_object(object); !s) return s.error();
+  if (volumes.count(fs_name) == 0) return not_found("volume '" + fs_name + "'");
+  auto it = marks.find(fs_name + "/" + object);
+  if (it == marks.end()) return std::optional<std::string>();
+  return std::optional<std::string>(it->second);
+}
+
+ops::Result<bool> FakeCephAdmin::claim_owner_mark(const std::string& fs_name,
+                                                  const std::string& object,
+                                                  const std::string& content) {
+  if (auto* e = begin("claim_owner_mark", fs_name + "/" + object)) return *e;
+  if (auto s = validate_mark_object(object); !s) return s.error();
+  if (volumes.count(fs_name) == 0) return not_found("volume '" + fs_name + "'");
+  if (before_claim) {
+    auto race = std::move(before_claim);
+    before_claim = nullptr;
+    race();
+  }
+  return marks.try_emplace(fs_name + "/" + object, content).second;
+}
+
+ops::Status FakeCephAdmin::remove_owner_mark(const std::string& fs_name,
+                                             const std::string& object) {
+  if (auto* e = begin("remove_owner_mark", fs_name + "/" + object)) return *e;
+  if (auto s = validate_mark_object(object); !s) return s;
+  marks.erase(fs_name + "/" + object);
+  return {};
+}
+
 }  // namespace cephfs::testing
