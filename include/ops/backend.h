@@ -3,7 +3,7 @@
 //
 // Implementations:
 //  - ProcessBackend (process_backend.h): runs the real hook tools found on PATH, with exactly the
-//    argv and formats Python ops uses (see shared/reference/juju-charm-contract.md §2, §4.4).
+//    argv and formats Python ops uses (see docs/reference/juju-charm-contract.md §2, §4.4).
 //  - testing::InMemoryBackend (testing/in_memory_backend.h): answers from a declared State.
 //  - FaultInjectingBackend (fault_injecting_backend.h): wraps another backend and fails chosen
 //  calls.

@@ -1,5 +1,5 @@
 // The Juju events a charm observes, named like Python ops. Each type carries what Juju's
-// environment gives for that hook (shared/reference/juju-charm-contract.md §1.3) and snapshots
+// environment gives for that hook (docs/reference/juju-charm-contract.md §1.3) and snapshots
 // itself so it can be deferred (§6.2).
 #pragma once
 

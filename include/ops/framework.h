@@ -1,5 +1,5 @@
 // Framework: event emission, observation, deferral and persistence, with the semantics of Python
-// ops (shared/reference/juju-charm-contract.md §6.2):
+// ops (docs/reference/juju-charm-contract.md §6.2):
 //
 //  - framework.observe(event, observer, &Observer::method) registers a handler. Handlers of one
 //    event run in registration order.

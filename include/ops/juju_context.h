@@ -1,5 +1,5 @@
 // JujuContext: everything Juju tells a charm process through its environment (JUJU_* variables),
-// parsed once at start-up. See shared/reference/juju-charm-contract.md §1.3.
+// parsed once at start-up. See docs/reference/juju-charm-contract.md §1.3.
 //
 // An empty variable is treated exactly like a missing one. Parsing never fails: missing values are
 // empty; the dispatcher decides what is required for the event it resolves.

@@ -3,7 +3,7 @@
 // It reads the JUJU_* environment, loads the charm's metadata from JUJU_CHARM_DIR, maps
 // JUJU_DISPATCH_PATH to an event, constructs the charm, re-emits deferred events (in order), emits
 // the event, runs collect-status, and commits stored state (.ops-cpp-state.json) — in that order,
-// as Python ops does (shared/reference/juju-charm-contract.md §1.5). The state file is rewritten
+// as Python ops does (docs/reference/juju-charm-contract.md §1.5). The state file is rewritten
 // only when stored state or deferred events changed (ops::needs_save), not for the event counter.
 //
 // This is the one place where charm-line exceptions are caught: the error is logged through

@@ -1,6 +1,6 @@
 // ProcessBackend: the Backend that runs Juju's hook tools as processes (fork/exec via
 // posix_spawnp, no shell), with the argv and formats of Python ops
-// (shared/reference/juju-charm-contract.md §2, §4.4).
+// (docs/reference/juju-charm-contract.md §2, §4.4).
 //
 // Contract:
 //  - Tools are found through PATH. stdout and stderr are captured; stdin carries relation-set data.

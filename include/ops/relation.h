@@ -1,5 +1,5 @@
 // Relation and its databags, as in Python ops: relation.data[unit_or_app] is a string->string
-// mapping with Juju's access rules enforced by the Model (see shared/reference/
+// mapping with Juju's access rules enforced by the Model (see docs/reference/
 // juju-charm-contract.md §3):
 //
 //   bag                       read            write

@@ -1,5 +1,5 @@
 // Secret: a Juju secret as seen by this unit, with the names and call patterns of Python ops
-// (shared/reference/juju-charm-contract.md §4.4).
+// (docs/reference/juju-charm-contract.md §4.4).
 //
 // Contract:
 //  - Content is cached on the object after the first get_content(); peek_content() is never cached.

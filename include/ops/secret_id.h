@@ -1,5 +1,5 @@
 // SecretId: the one parser of Juju secret ids, used by the runtime, the libraries, the charms,
-// juju-sim and the bench tools (shared/reference/juju-charm-contract.md §4.4).
+// juju-sim and the bench tools (docs/reference/juju-charm-contract.md §4.4).
 //
 // Juju names a secret three ways, all the same secret:
 //   secret://<source model uuid>/<xid>   what `secret-add` prints under Juju 3

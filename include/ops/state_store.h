@@ -1,5 +1,5 @@
 // StateDocument and StateStore: where the framework keeps deferred events and StoredState data
-// between hook processes (shared/reference/juju-charm-contract.md §6.3).
+// between hook processes (docs/reference/juju-charm-contract.md §6.3).
 //
 // File format (JSON, one document, UTF-8), file <JUJU_CHARM_DIR>/.ops-cpp-state.json, mode 0600:
 //   {"format": 1,

@@ -1,4 +1,4 @@
-// Framework semantics (shared/reference/juju-charm-contract.md §6.2): handler order, deferral and
+// Framework semantics (docs/reference/juju-charm-contract.md §6.2): handler order, deferral and
 // re-emission order, de-duplication of identical deferred events, non-deferrable events,
 // synchronous custom events, and notices whose observer is gone.
 #include "ops/framework.h"

@@ -147,7 +147,7 @@ struct Event {
   std::string kind() const;
   // This event as deferred in an earlier dispatch by `observer_path`'s handler `method`
   // (default "<kind>/0": its first handler for this kind). The snapshot follows
-  // shared/reference/juju-charm-contract.md §6.2; the handle's number is assigned by run().
+  // docs/reference/juju-charm-contract.md §6.2; the handle's number is assigned by run().
   // For a peer relation the snapshot's app_name is the Relation's remote_app_name: set it to the
   // local application's name when the handler reads event.app.
   DeferredEvent deferred(std::string observer_path = "charm", std::string method = "") const;

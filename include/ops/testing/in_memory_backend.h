@@ -1,5 +1,5 @@
 // InMemoryBackend: an ops::Backend that answers every hook-tool call from a testing::State, with
-// the access rules and errors a Juju 3.x agent gives (shared/reference/juju-charm-contract.md §2,
+// the access rules and errors a Juju 3.x agent gives (docs/reference/juju-charm-contract.md §2,
 // §3, §4). It is what ops::testing::Context runs charms against; tests of the runtime may also
 // use it directly.
 //

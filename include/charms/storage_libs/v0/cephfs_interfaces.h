@@ -1,5 +1,5 @@
 // The cephfs_share interface library: charms.storage_libs.v0.cephfs_interfaces (LIBPATCH 2) in
-// C++, wire-compatible with the Python library in both directions (protocol: shared/reference/
+// C++, wire-compatible with the Python library in both directions (protocol: docs/reference/
 // cephfs-share-protocol.md; what we keep, fix and add: docs/protocol.md).
 //
 //  - CephFSRequires (the client side) emits server_connected (leader, relation-joined),
