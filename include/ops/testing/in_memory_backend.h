@@ -10,8 +10,9 @@
 //    belongs to another endpoint: kRelationNotFound "relation not found".
 //  - relation-list leaves out the departing unit in relation-departed, and is empty for the
 //    relation of a relation-broken hook. Relation writes are visible to reads at once.
-//  - Secrets: secret-add prints deterministic ids ("secret://<model-uuid>/cppsecret<11 digits>" as Juju 3 prints them, counting from 1
-//    and skipping ids already in the State), labels are unique, management (set, grant, revoke,
+//  - Secrets: secret-add prints deterministic ids as Juju 3 does
+//    ("secret://<model-uuid>/cppsecret<11 digits>", counting from 1 and skipping ids already in
+//    the State), labels are unique, management (set, grant, revoke,
 //    remove, info-get) by a non-owner gives kSecretNotFound and of an app secret by a non-leader
 //    kPermissionDenied "permission denied"; secret-add --owner application by a non-leader gives
 //    kPermissionDenied. secret-get tracks: the first get pins the latest revision, --refresh moves
