@@ -339,16 +339,15 @@ ops::Status SystemMountManager::check_lustre_client() {
                       "running kernel) on the machine"};
   }
   if (has_kernel_filesystem(root_, "lustre")) return {};
+  // Not loaded yet: the module of the running kernel, wherever its package put it, is listed in
+  // modules.dep ("<path>/lustre.ko[.zst]: <dependencies>").
   struct utsname host {};
   if (::uname(&host) == 0) {
     for (const char* modules : {"/lib/modules/", "/usr/lib/modules/"}) {
-      const std::string release = host.release;
-      for (const char* dir : {"/updates/kernel/fs/lustre", "/extra/lustre/fs", "/kernel/fs/lustre",
-                              "/updates/dkms"}) {
-        for (const auto& entry :
-             fs::directory_iterator(under_root(std::string(modules) + release + dir), ec)) {
-          if (entry.path().filename().string().starts_with("lustre.ko")) return {};
-        }
+      const auto dep = read_file(under_root(std::string(modules) + host.release + "/modules.dep"));
+      if (dep && (dep->find("/lustre.ko:") != std::string::npos ||
+                  dep->find("/lustre.ko.") != std::string::npos)) {
+        return {};
       }
     }
   }
