@@ -14,9 +14,11 @@
 //        reload the configuration themselves (without --no-reload) and the charm enables before
 //        every start;
 //  - direct mode: `ceph-fuse ... -c <conf> -k <keyring> ... <mp>` adds a fuse.ceph-fuse line for
-//    <mp>, `mount -t ceph <device> <mp> -o <options>` a ceph line;
+//    <mp>, `mount -t ceph <device> <mp> -o <options>` a ceph line (nfs, lustre: a line of that
+//    type, without reading a key);
 //  - both: `umount [-l] <mp>` removes the line of <mp> (exit 32 "not mounted" without one),
-//    `apt-get install ceph-common|ceph-fuse` "installs" /sbin/mount.ceph or /usr/bin/ceph-fuse,
+//    `apt-get install ceph-common|ceph-fuse|nfs-common` "installs" /sbin/mount.ceph,
+//    /usr/bin/ceph-fuse or /sbin/mount.nfs,
 //    every other command succeeds doing nothing.
 // A mount reads its key file as the real tools do: a missing key file (or ceph.conf for FUSE)
 // fails the mount, and the mount line records the file and an FNV-1a hash of the content it read
@@ -52,6 +54,7 @@ struct MachineSpec {
   bool systemd = false;          // <root>/run/systemd/system exists
   bool kernel_ceph = false;      // /proc/filesystems lists ceph (mount-method auto: kernel)
   bool tools_installed = false;  // /sbin/mount.ceph and /usr/bin/ceph-fuse exist (no apt-get)
+  bool lustre_client = false;    // /sbin/mount.lustre exists, /proc/filesystems lists lustre
 };
 
 class SimulatedMachine {
@@ -73,7 +76,12 @@ class SimulatedMachine {
     fs::create_directories(root_ / "proc/self");
     std::ofstream(mountinfo()) << "22 1 0:21 / /proc rw,nosuid - proc proc rw\n";
     std::ofstream(root_ / "proc/filesystems") << "nodev\tproc\n\text4\n"
-                                              << (spec.kernel_ceph ? "nodev\tceph\n" : "");
+                                              << (spec.kernel_ceph ? "nodev\tceph\n" : "")
+                                              << (spec.lustre_client ? "nodev\tlustre\n" : "");
+    if (spec.lustre_client) {
+      fs::create_directories(root_ / "sbin");
+      std::ofstream(root_ / "sbin/mount.lustre");
+    }
     if (spec.systemd) fs::create_directories(root_ / "run/systemd/system");
     if (spec.tools_installed) {
       install("ceph-common");
@@ -168,6 +176,10 @@ class SimulatedMachine {
     namespace fs = std::filesystem;
     const bool fuse = package == "ceph-fuse";
     fs::create_directories(root_ / (fuse ? "usr/bin" : "sbin"));
+    if (package == "nfs-common") {
+      std::ofstream(root_ / "sbin/mount.nfs");
+      return;
+    }
     std::ofstream(root_ / (fuse ? "usr/bin/ceph-fuse" : "sbin/mount.ceph"));
   }
 
@@ -222,6 +234,12 @@ class SimulatedMachine {
   ops::Status mount_with_options(const std::vector<std::string>& argv, const std::string& where,
                                  const std::string& type, const std::string& source,
                                  const std::string& options) {
+    if (type == "nfs" || type == "lustre") {  // no key: the line records the options
+      remove_mount(where);
+      std::ofstream(mountinfo(), std::ios::app) << "100 1 0:78 / " << where << " rw - " << type
+                                                << " " << source << " " << options << "\n";
+      return {};
+    }
     if (type == "fuse.ceph") {
       return add_mount(argv, where, "fuse.ceph-fuse", "ceph-fuse", "rw",
                        option_value(options, "ceph.keyring"), option_value(options, "ceph.conf"));

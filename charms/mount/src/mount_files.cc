@@ -130,7 +130,9 @@ ops::Result<std::string> render_mount_unit(const MountPlan& plan) {
   }
   if (auto ok = check_options(kFile, plan, kUnitForbidden); !ok) return ok.error();
   std::string text(kUnitMarker);
-  text += "\n[Unit]\nDescription=CephFS share " + plan.share() + " (cephfs-client)\n";
+  text += "\n[Unit]\nDescription=" +
+          (plan.is_cephfs() ? std::string("CephFS share ") : plan.fs_type() + " file system ") +
+          plan.share() + " (cephfs-client)\n";
   text += "After=network-online.target\nWants=network-online.target\n\n";
   text += "[Mount]\nWhat=" + plan.source() + "\nWhere=" + plan.mountpoint +
           "\nType=" + plan.fs_type() +

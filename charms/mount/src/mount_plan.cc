@@ -20,16 +20,52 @@ ops::Error invalid(std::string message) {
 }  // namespace
 
 std::string_view to_string(MountMethod method) {
-  return method == MountMethod::kFuse ? "fuse" : "kernel";
+  switch (method) {
+    case MountMethod::kFuse:
+      return "fuse";
+    case MountMethod::kNfs:
+      return "nfs";
+    case MountMethod::kLustre:
+      return "lustre";
+    case MountMethod::kKernel:
+      break;
+  }
+  return "kernel";
 }
 
 std::string MountPlan::source() const {
-  if (method == MountMethod::kFuse) return "none";
+  switch (method) {
+    case MountMethod::kFuse:
+      return "none";
+    case MountMethod::kNfs: {
+      const std::string& host = remote_hosts.empty() ? std::string() : remote_hosts.front();
+      // mount.nfs reads "<host>:<path>"; an IPv6 address is bracketed to keep its colons apart.
+      return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + remote_path;
+    }
+    case MountMethod::kLustre:
+      return fmt::to_string(fmt::join(remote_hosts, ":")) + ":/" + remote_path;
+    case MountMethod::kKernel:
+      break;
+  }
   return user.str() + "@" + fsid.str() + "." + fs_name.str() + "=" + path.str();
 }
 
 std::string MountPlan::fs_type() const {
-  return method == MountMethod::kFuse ? "fuse.ceph" : "ceph";
+  switch (method) {
+    case MountMethod::kFuse:
+      return "fuse.ceph";
+    case MountMethod::kNfs:
+      return "nfs";
+    case MountMethod::kLustre:
+      return "lustre";
+    case MountMethod::kKernel:
+      break;
+  }
+  return "ceph";
+}
+
+std::string MountPlan::share() const {
+  return is_cephfs() ? fs_name.str() + ":" + path.str() : source();
 }
 
 std::string MountPlan::kernel_mon_addr() const {
@@ -46,7 +82,11 @@ std::string MountPlan::conf_mon_host() const {
 
 std::vector<std::string> MountPlan::mount_options() const {
   std::vector<std::string> out;
-  if (method == MountMethod::kFuse) {
+  if (method == MountMethod::kNfs) {
+    if (port) out.push_back("port=" + std::to_string(*port));
+  } else if (method == MountMethod::kLustre) {
+    // No option of its own: the MGS NIDs and the file system are in the source.
+  } else if (method == MountMethod::kFuse) {
     out = {"ceph.id=" + user.str(), "ceph.conf=" + conf_file, "ceph.keyring=" + key_file,
            "ceph.client_fs=" + fs_name.str(), "ceph.client_mountpoint=" + path.str()};
   } else {
@@ -64,6 +104,13 @@ std::string MountPlan::log_file() const {
 }
 
 nlohmann::json MountPlan::to_json() const {
+  if (!is_cephfs()) {
+    nlohmann::json out = {{"mountpoint", mountpoint},         {"method", to_string(method)},
+                          {"remote_hosts", remote_hosts},     {"remote_path", remote_path},
+                          {"access_options", access_options}, {"port", nullptr}};
+    if (port) out["port"] = *port;
+    return out;
+  }
   std::vector<std::string> monitor_texts;
   monitor_texts.reserve(monitors.size());
   for (const auto& monitor : monitors) monitor_texts.push_back(monitor.str());
@@ -76,9 +123,42 @@ nlohmann::json MountPlan::to_json() const {
 
 namespace {
 
+// What a file writer (mount_files.h) refuses in a device or mount option, and whitespace (the
+// fstab field separator): refused in an NFS or Lustre field, so a valid plan always renders.
+ops::Status check_renderable(std::string_view value, std::string_view field) {
+  for (const unsigned char c : value) {
+    if (c <= 0x20 || c == 0x7f ||
+        std::string_view(",%\\\"'#$").find(static_cast<char>(c)) != std::string_view::npos) {
+      return invalid(std::string(field) +
+                     " contains whitespace, a control character or one of , % \\ \" ' # $");
+    }
+  }
+  return {};
+}
+
+// The NFS and Lustre fields: the library's own validation, then what the files can hold.
+ops::Status check_remote(const MountPlan& plan) {
+  namespace fc = charms::filesystem_client::v0;
+  ops::Status valid;
+  if (plan.method == MountMethod::kNfs) {
+    if (plan.remote_hosts.size() != 1) return invalid("an NFS endpoint needs exactly one host");
+    valid = fc::validate(fc::NfsInfo{
+        .hostname = plan.remote_hosts.front(), .port = plan.port, .path = plan.remote_path});
+  } else {
+    if (plan.port) return invalid("a Lustre endpoint has no port");
+    valid = fc::validate(fc::LustreInfo{.mgs_ids = plan.remote_hosts, .fs_name = plan.remote_path});
+  }
+  if (!valid) return invalid(valid.error().message);
+  for (const auto& host : plan.remote_hosts) {
+    if (auto ok = check_renderable(host, "host"); !ok) return ok;
+  }
+  return check_renderable(plan.remote_path, plan.method == MountMethod::kNfs ? "path" : "fs-name");
+}
+
 // The plan's own checks on top of the types (see the header).
 ops::Status check_plan(const MountPlan& plan) {
   if (auto valid = validate_mountpoint(plan.mountpoint); !valid) return valid;
+  if (!plan.is_cephfs()) return check_remote(plan);
   // Everything a file writer (mount_files.h) would refuse in a mount option: a plan that
   // validates always renders.
   if (plan.path.str().find_first_of(",%\\\"'#$") != std::string::npos) {
@@ -95,19 +175,58 @@ Field field(const nlohmann::json& value, const char* name) {
   return std::move(*parsed);
 }
 
+// An NFS or Lustre plan. Its CephFS fields are never read (every use is behind is_cephfs()), but
+// the validated types have no empty value, so they hold fixed valid placeholders.
+ops::Result<MountPlan> make_remote_plan(std::string mountpoint, MountMethod method,
+                                        std::vector<std::string> access_options,
+                                        std::vector<std::string> hosts, std::string path,
+                                        std::optional<int> port) {
+  auto fsid = cephfs::Fsid::parse("none");
+  auto fs_name = cephfs::CephFsName::parse("none");
+  auto share_path = cephfs::SharePath::parse("/");
+  auto user = cephfs::CephxUser::parse("none");
+  if (!fsid || !fs_name || !share_path || !user) return invalid("placeholder fields invalid");
+  MountPlan plan{.mountpoint = std::move(mountpoint),
+                 .method = method,
+                 .fsid = std::move(*fsid),
+                 .fs_name = std::move(*fs_name),
+                 .path = std::move(*share_path),
+                 .monitors = {},
+                 .user = std::move(*user),
+                 .access_options = std::move(access_options),
+                 .key_file = {},
+                 .conf_file = {},
+                 .remote_hosts = std::move(hosts),
+                 .remote_path = std::move(path),
+                 .port = port};
+  if (auto valid = check_plan(plan); !valid) return valid.error();
+  return plan;
+}
+
 }  // namespace
 
 ops::Result<MountPlan> MountPlan::from_json(const nlohmann::json& value) {
   // The record is this unit's own, but it is re-validated like remote data: a plan exists only
   // with valid fields.
   try {
+    const std::string method = value.at("method").get<std::string>();
+    if (method == "nfs" || method == "lustre") {
+      std::optional<int> port;
+      if (const auto& stored = value.at("port"); !stored.is_null()) port = stored.get<int>();
+      auto plan = make_remote_plan(value.at("mountpoint").get<std::string>(),
+                                   method == "nfs" ? MountMethod::kNfs : MountMethod::kLustre,
+                                   value.at("access_options").get<std::vector<std::string>>(),
+                                   value.at("remote_hosts").get<std::vector<std::string>>(),
+                                   value.at("remote_path").get<std::string>(), port);
+      if (!plan) throw std::invalid_argument(plan.error().message);
+      return plan;
+    }
     std::vector<cephfs::MonitorAddress> monitors;
     for (const auto& monitor : value.at("monitors")) {
       auto parsed = cephfs::MonitorAddress::parse(monitor.get<std::string>());
       if (!parsed) throw std::invalid_argument(parsed.error().message);
       monitors.push_back(std::move(*parsed));
     }
-    const std::string method = value.at("method").get<std::string>();
     if (method != "fuse" && method != "kernel") throw std::invalid_argument("unknown method");
     MountPlan plan{.mountpoint = value.at("mountpoint").get<std::string>(),
                    .method = method == "fuse" ? MountMethod::kFuse : MountMethod::kKernel,
@@ -174,6 +293,18 @@ ops::Result<MountPlan> make_mount_plan(const ClientConfig& config, MountMethod m
                  .conf_file = fuse ? base + ".conf" : std::string()};
   if (auto valid = check_plan(plan); !valid) return valid.error();
   return plan;
+}
+
+ops::Result<MountPlan> make_nfs_mount_plan(const ClientConfig& config,
+                                           const charms::filesystem_client::v0::NfsInfo& info) {
+  return make_remote_plan(config.mountpoint, MountMethod::kNfs, config.access_options(),
+                          {info.hostname}, info.path, info.port);
+}
+
+ops::Result<MountPlan> make_lustre_mount_plan(
+    const ClientConfig& config, const charms::filesystem_client::v0::LustreInfo& info) {
+  return make_remote_plan(config.mountpoint, MountMethod::kLustre, config.access_options(),
+                          info.mgs_ids, info.fs_name, std::nullopt);
 }
 
 }  // namespace cephfs_client

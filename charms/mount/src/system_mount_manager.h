@@ -36,8 +36,11 @@
 // Both modes: the key only ever travels in a 0600 file in a 0700 directory (never argv); every
 // file's text comes from mount_files.h, whose renderers refuse values the format would split,
 // and is rendered before anything is written;
-//   apt-get update -q; apt-get install -y -q --no-install-recommends ceph-common | ceph-fuse
-//   (only when mount.ceph / ceph-fuse is missing).
+//   apt-get update -q; apt-get install -y -q --no-install-recommends ceph-common | ceph-fuse |
+//   nfs-common (only when mount.ceph / ceph-fuse / mount.nfs is missing).
+// NFS and Lustre (filesystem-client): the same unit or fstab record and `mount -t nfs|lustre
+// <source> <mp> -o [port=<n>,]<access options>`; no key file. A missing Lustre client
+// (mount.lustre, or the lustre file system / module of the running kernel) is kUnavailable.
 //
 // `root` prefixes every path the manager reads or writes ("/" in production; a temporary
 // directory in tests) and is trusted (never checked); commands get the real paths. `run` runs
@@ -106,8 +109,12 @@ class SystemMountManager : public MountManager {
   ops::Status unmount_with_systemd(const MountPlan& plan);
   ops::Status mount_directly(const MountPlan& plan, bool remount);
   ops::Status unmount_directly(const MountPlan& plan);
-  // umount, falling back to a lazy unmount when the FUSE daemon is gone; only a ceph mount.
-  ops::Status umount_if_mounted(const std::string& mountpoint);
+  // umount, falling back to a lazy unmount when the FUSE daemon is gone; only a mount of the
+  // plan's file-system type.
+  ops::Status umount_if_mounted(const MountPlan& plan);
+  // mount.lustre installed and the kernel's Lustre client present, else kUnavailable saying what
+  // to install (the Lustre client is not in Ubuntu's archive: the charm does not install it).
+  ops::Status check_lustre_client();
   // Adds (or replaces) or removes this charm's fstab entry for plan.mountpoint.
   ops::Status update_fstab(const MountPlan& plan, bool present);
 

@@ -36,7 +36,8 @@ class MountManager {
   // (or has the module for the running kernel) and this is not a container. `mount-method:
   // auto` uses ceph-fuse otherwise.
   virtual bool kernel_client_usable() = 0;
-  // Makes sure the tools of `method` are installed (mount.ceph from ceph-common, or ceph-fuse).
+  // Makes sure the tools of `method` are installed (mount.ceph from ceph-common, ceph-fuse,
+  // mount.nfs from nfs-common); Lustre: kUnavailable naming what is missing (not installed).
   virtual ops::Status install_tools(MountMethod method) = 0;
   // Writes the credential files of `plan` (root-only, 0600, in a 0700 directory) atomically.
   // Returns true when a file was created or its content changed since the last successful
@@ -71,6 +72,20 @@ class MountManager {
 // Whether a mounted file system is a CephFS mount (kernel or ceph-fuse).
 inline bool is_cephfs(const MountedFilesystem& mounted) {
   return mounted.fs_type == "ceph" || mounted.fs_type.starts_with("fuse.ceph");
+}
+
+// Whether a mounted file system is what a plan of `method` mounts (NFS: nfs or nfs4).
+inline bool is_mount_of(const MountedFilesystem& mounted, MountMethod method) {
+  switch (method) {
+    case MountMethod::kNfs:
+      return mounted.fs_type == "nfs" || mounted.fs_type == "nfs4";
+    case MountMethod::kLustre:
+      return mounted.fs_type == "lustre";
+    case MountMethod::kKernel:
+    case MountMethod::kFuse:
+      break;
+  }
+  return is_cephfs(mounted);
 }
 
 }  // namespace cephfs_client

@@ -28,6 +28,15 @@
 //   plan->mount_options();  // {"mon_addr=10.0.0.1:6789/10.0.0.2:6789",
 //                           //  "secretfile=/etc/ceph/cephfs-client/cephfs-client.7.secret",
 //                           //  "exec", "suid", "dev", "rw", "_netdev"}
+//
+// NFS and Lustre (filesystem-client; make_nfs_mount_plan, make_lustre_mount_plan): no key and no
+// file but the mount record; the CephFS fields stay empty. Their fields are re-validated with the
+// filesystem_info library's checks (validate(NfsInfo) / validate(LustreInfo)) and, on top, refused
+// when they hold what the file writers refuse (whitespace, , % \ quotes # $):
+//   nfs:     source "<host>:<path>" ("[<v6>]:<path>" for an IPv6 host), type nfs, options
+//            [port=<port>,] <access options>, _netdev
+//   lustre:  source "<nid>[:<nid>...]:/<fs_name>" (the MGS NIDs, failover ones after ':'), type
+//            lustre, options <access options>, _netdev
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -37,14 +46,16 @@
 #include <vector>
 
 #include "cephfs/share_fields.h"
+#include "charms/filesystem_client/v0/filesystem_info_types.h"
 #include "charms/storage_libs/v0/cephfs_share_types.h"
 #include "client_config.h"
 #include "ops/result.h"
 
 namespace cephfs_client {
 
-enum class MountMethod { kKernel, kFuse };
-std::string_view to_string(MountMethod method);  // "kernel", "fuse"
+// kKernel and kFuse mount CephFS; kNfs and kLustre mount with their kernel client.
+enum class MountMethod { kKernel, kFuse, kNfs, kLustre };
+std::string_view to_string(MountMethod method);  // "kernel", "fuse", "nfs", "lustre"
 
 inline constexpr std::string_view kCredentialDir = "/etc/ceph/cephfs-client";
 
@@ -59,16 +70,23 @@ struct MountPlan {
   std::vector<std::string> access_options;  // ClientConfig::access_options()
   std::string key_file;                     // secret file (kernel) or keyring (fuse)
   std::string conf_file;                    // fuse only
+  // NFS: {host} and the export path; Lustre: the MGS NIDs and the file-system name.
+  std::vector<std::string> remote_hosts = {};
+  std::string remote_path = {};
+  std::optional<int> port = std::nullopt;  // NFS only
+
+  bool is_cephfs() const { return method == MountMethod::kKernel || method == MountMethod::kFuse; }
 
   // The device: "<user>@<fsid>.<fs_name>=<path>" (kernel, the syntax mount.ceph documents), or
-  // "none" (fuse: the share is in the options, as in an fstab line for mount.fuse.ceph).
+  // "none" (fuse: the share is in the options, as in an fstab line for mount.fuse.ceph); NFS and
+  // Lustre: see the file comment.
   std::string source() const;
-  // "ceph" or "fuse.ceph".
+  // "ceph", "fuse.ceph", "nfs" or "lustre".
   std::string fs_type() const;
   // The -o options, in order; never the key.
   std::vector<std::string> mount_options() const;
-  // "<fs_name>:<path>", as the provider's sharepoint.
-  std::string share() const { return fs_name.str() + ":" + path.str(); }
+  // "<fs_name>:<path>", as the provider's sharepoint (NFS, Lustre: the source).
+  std::string share() const;
   // mon_addr's value (kernel): the kernel forms joined with '/'.
   std::string kernel_mon_addr() const;
   // mon_host's value (ceph.conf, fuse): the addresses as published, joined with ','.
@@ -87,5 +105,11 @@ ops::Result<MountPlan> make_mount_plan(const ClientConfig& config, MountMethod m
                                        const charms::storage_libs::v0::CephFSShareInfo& share,
                                        const charms::storage_libs::v0::CephFSAuthInfo& auth,
                                        std::string_view app_name, int relation_id);
+
+// The NFS and Lustre plans (see the file comment); kInvalidArgument naming the field.
+ops::Result<MountPlan> make_nfs_mount_plan(const ClientConfig& config,
+                                           const charms::filesystem_client::v0::NfsInfo& info);
+ops::Result<MountPlan> make_lustre_mount_plan(
+    const ClientConfig& config, const charms::filesystem_client::v0::LustreInfo& info);
 
 }  // namespace cephfs_client

@@ -216,6 +216,17 @@ std::string created_mountpoint_marker(std::string_view mountpoint) {
   return std::string(kCredentialDir) + "/" + name + ".created-mountpoint";
 }
 
+static bool has_kernel_filesystem(const fs::path& root, std::string_view name) {
+  if (auto filesystems = read_file(root / "proc/filesystems")) {
+    std::istringstream lines(*filesystems);
+    for (std::string line; std::getline(lines, line);) {
+      // "nodev\tceph" or "\text4": the name is the last field.
+      if (line.substr(line.find_last_of(" \t") + 1) == name) return true;
+    }
+  }
+  return false;
+}
+
 std::string remount_pending_marker(const MountPlan& plan) {
   return plan.key_file + ".remount-pending";
 }
@@ -241,12 +252,16 @@ std::vector<std::string> direct_mount_command(const MountPlan& plan) {
             access,
             plan.mountpoint};
   }
-  std::vector<std::string> options = {"mon_addr=" + plan.kernel_mon_addr(),
-                                      "secretfile=" + plan.key_file};
+  std::vector<std::string> options;
+  if (plan.is_cephfs()) {
+    options = {"mon_addr=" + plan.kernel_mon_addr(), "secretfile=" + plan.key_file};
+  } else if (plan.port) {
+    options = {"port=" + std::to_string(*plan.port)};
+  }
   options.insert(options.end(), plan.access_options.begin(), plan.access_options.end());
   return {"mount",
           "-t",
-          "ceph",
+          plan.fs_type(),
           plan.source(),
           plan.mountpoint,
           "-o",
@@ -272,13 +287,7 @@ bool SystemMountManager::kernel_client_usable() {
   for (const char* marker : {"/run/systemd/container", "/.dockerenv", "/run/.containerenv"}) {
     if (fs::exists(under_root(marker), ec)) return false;
   }
-  if (auto filesystems = read_file(under_root("/proc/filesystems"))) {
-    std::istringstream lines(*filesystems);
-    for (std::string line; std::getline(lines, line);) {
-      // "nodev\tceph" or "\text4": the name is the last field.
-      if (line.substr(line.find_last_of(" \t") + 1) == "ceph") return true;
-    }
-  }
+  if (has_kernel_filesystem(root_, "ceph")) return true;
   struct utsname host {};
   if (::uname(&host) != 0) return false;
   for (const char* modules : {"/lib/modules/", "/usr/lib/modules/"}) {
@@ -292,6 +301,18 @@ bool SystemMountManager::kernel_client_usable() {
 
 ops::Status SystemMountManager::install_tools(MountMethod method) {
   std::error_code ec;
+  if (method == MountMethod::kLustre) return check_lustre_client();
+  if (method == MountMethod::kNfs) {
+    if (fs::exists(under_root("/sbin/mount.nfs"), ec) ||
+        fs::exists(under_root("/usr/sbin/mount.nfs"), ec)) {
+      return {};
+    }
+    if (auto updated = run_({"apt-get", "update", "-q"}, kAptUpdateTimeout); !updated) {
+      return updated;
+    }
+    return run_({"apt-get", "install", "-y", "-q", "--no-install-recommends", "nfs-common"},
+                kAptInstallTimeout);
+  }
   if (method == MountMethod::kKernel) {
     if (fs::exists(under_root("/sbin/mount.ceph"), ec) ||
         fs::exists(under_root("/usr/sbin/mount.ceph"), ec)) {
@@ -308,8 +329,36 @@ ops::Status SystemMountManager::install_tools(MountMethod method) {
               kAptInstallTimeout);
 }
 
+ops::Status SystemMountManager::check_lustre_client() {
+  std::error_code ec;
+  if (!fs::exists(under_root("/sbin/mount.lustre"), ec) &&
+      !fs::exists(under_root("/usr/sbin/mount.lustre"), ec)) {
+    return ops::Error{ops::ErrorCode::kUnavailable,
+                      "the Lustre client is not installed (no mount.lustre): install the Lustre "
+                      "client packages (lustre-client-utils and the lustre-client-modules of the "
+                      "running kernel) on the machine"};
+  }
+  if (has_kernel_filesystem(root_, "lustre")) return {};
+  // Not loaded yet: the module of the running kernel, wherever its package put it, is listed in
+  // modules.dep ("<path>/lustre.ko[.zst]: <dependencies>").
+  struct utsname host {};
+  if (::uname(&host) == 0) {
+    for (const char* modules : {"/lib/modules/", "/usr/lib/modules/"}) {
+      const auto dep = read_file(under_root(std::string(modules) + host.release + "/modules.dep"));
+      if (dep && (dep->find("/lustre.ko:") != std::string::npos ||
+                  dep->find("/lustre.ko.") != std::string::npos)) {
+        return {};
+      }
+    }
+  }
+  return ops::Error{ops::ErrorCode::kUnavailable,
+                    "the running kernel has no Lustre client (no lustre file system or module): "
+                    "install the lustre-client-modules of the running kernel"};
+}
+
 ops::Result<bool> SystemMountManager::write_credentials(const MountPlan& plan,
                                                         std::string_view key) {
+  if (!plan.is_cephfs()) return false;  // NFS and Lustre: no key
   const fs::path dir = under_root(kCredentialDir);
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -351,6 +400,7 @@ ops::Result<bool> SystemMountManager::write_credentials(const MountPlan& plan,
 }
 
 ops::Status SystemMountManager::remove_credentials(const MountPlan& plan) {
+  if (!plan.is_cephfs()) return {};
   if (auto removed = remove_file(under_root(remount_pending_marker(plan))); !removed) {
     return removed;
   }
@@ -408,7 +458,7 @@ ops::Status SystemMountManager::mount(const MountPlan& plan, bool remount) {
   }
   auto mounted =
       systemd_running() ? mount_with_systemd(plan, remount) : mount_directly(plan, remount);
-  if (!mounted) return mounted;
+  if (!mounted || !plan.is_cephfs()) return mounted;
   // The mount now uses the key files as written: no remount is pending any more.
   return remove_file(under_root(remount_pending_marker(plan)));
 }
@@ -417,7 +467,7 @@ ops::Status SystemMountManager::unmount(const MountPlan& plan) {
   if (systemd_running()) {
     if (auto done = unmount_with_systemd(plan); !done) return done;
   }
-  if (auto done = umount_if_mounted(plan.mountpoint); !done) return done;
+  if (auto done = umount_if_mounted(plan); !done) return done;
   return update_fstab(plan, /*present=*/false);
 }
 
@@ -478,9 +528,9 @@ ops::Status SystemMountManager::mount_directly(const MountPlan& plan, bool remou
   if (auto recorded = update_fstab(plan, /*present=*/true); !recorded) return recorded;
   auto mounted = find_mount(plan.mountpoint);
   if (!mounted) return mounted.error();
-  if (*mounted && is_cephfs(**mounted)) {
+  if (*mounted && is_mount_of(**mounted, plan.method)) {
     if (!remount) return {};
-    if (auto done = umount_if_mounted(plan.mountpoint); !done) return done;
+    if (auto done = umount_if_mounted(plan); !done) return done;
     // Unmounted, the directory itself is visible again and must pass the full check.
     if (auto safe = check_mountpoint_components(root_, plan.mountpoint, trusted_uid_); !safe) {
       return safe;
@@ -498,17 +548,20 @@ ops::Status SystemMountManager::mount_directly(const MountPlan& plan, bool remou
   }
   auto after = find_mount(plan.mountpoint);
   if (!after) return after.error();
-  if (!*after || !is_cephfs(**after)) {
+  if (!*after || !is_mount_of(**after, plan.method)) {
     return io_error(std::string(fuse ? "ceph-fuse" : "mount") + " reported success but " +
-                    plan.mountpoint + " is not a CephFS mount afterwards" + see_log);
+                    plan.mountpoint + " is not " +
+                    (plan.is_cephfs() ? std::string("a CephFS") : "an " + plan.fs_type()) +
+                    " mount afterwards" + see_log);
   }
   return {};
 }
 
-ops::Status SystemMountManager::umount_if_mounted(const std::string& mountpoint) {
+ops::Status SystemMountManager::umount_if_mounted(const MountPlan& plan) {
+  const std::string& mountpoint = plan.mountpoint;
   auto mounted = find_mount(mountpoint);
   if (!mounted) return mounted.error();
-  if (!*mounted || !is_cephfs(**mounted)) return {};
+  if (!*mounted || !is_mount_of(**mounted, plan.method)) return {};
   auto done = run_({"umount", mountpoint}, kUmountTimeout);
   if (done ||
       done.error().message.find("Transport endpoint is not connected") == std::string::npos) {
