@@ -8,6 +8,7 @@
 #include "ops/log.h"
 #include "ops/model.h"
 #include "ops/secret.h"
+#include "ops/secret_id.h"
 
 namespace charms::filesystem_client::v0 {
 namespace {
@@ -286,13 +287,22 @@ ops::Result<FilesystemProvides::PublishedSecret> FilesystemProvides::store_key(
     const std::optional<std::string>& stored_uri) {
   ops::Model& model = charm_.model();
   const ops::SecretContent content{{std::string(kKeyField), key}};
+  // The id goes into the URI as it is: one a broken or hostile tool printed is never published
+  // (the hook fails instead, so Juju discards it and runs it again).
+  auto invalid_id = [&label](const char* tool) {
+    return ops::Error{
+        ops::ErrorCode::kModelError,
+        std::string(tool) + " gave no valid secret id for the secret labelled `" + label + "`"};
+  };
   auto existing = ops::Secret(model, std::nullopt, label).find_info();
   if (!existing) {
     ops::Secret created =
         model.app().add_secret(content, label, std::string(kAuthSecretDescription));
+    if (!created.id() || !ops::SecretId::is_valid(*created.id())) return invalid_id("secret-add");
     revision_set_in_this_hook_[std::string(secret_xid(*created.id()))] = 1;
     return PublishedSecret{*created.id(), 1};
   }
+  if (!ops::SecretId::is_valid(existing->id)) return invalid_id("secret-info-get");
 
   // The id as printed when the secret was created, if the stored URI still names it.
   std::string id = existing->id;
