@@ -185,6 +185,22 @@ TEST(BothGenerations, AddressVectorsReachFilesystemClientsAsTheirV1Address) {
               ElementsAre("192.168.1.1:6789", "192.168.1.2:3300", "192.168.1.3:6789"));
 }
 
+TEST(BothGenerations, AnUnchangedConfigurationMakesNoSecretRevisionAndLeavesThePeerCopy) {
+  auto ctx = make_proxy_context();
+  State out = ctx.run(ctx.on.config_changed(), proxy_state({share_relation(1), fs_relation(2)}));
+  ::testing::Test::RecordProperty("first_config_changed_tool_calls",
+                                  static_cast<int>(ctx.tool_calls.size()));
+  out = ctx.run(ctx.on.config_changed(), out);
+  ::testing::Test::RecordProperty("unchanged_config_changed_tool_calls",
+                                  static_cast<int>(ctx.tool_calls.size()));
+  std::string calls;
+  for (const auto& call : ctx.tool_calls) calls += call.to_string().substr(0, 40) + "\n";
+  EXPECT_EQ(ctx.count_tool_calls("secret-add") + ctx.count_tool_calls("secret-set"), 0) << calls;
+  EXPECT_THAT(calls, Not(HasSubstr("relation-set -r server-peers"))) << calls;
+  // Both libraries write each client relation's bag again (they do not read it first).
+  EXPECT_EQ(ctx.count_tool_calls("relation-set"), 2) << calls;
+}
+
 TEST(BothGenerations, NonLeaderWritesNothingOnEitherEndpoint) {
   auto ctx = make_proxy_context();
   State in = proxy_state({share_relation(1), fs_relation(2)}, /*leader=*/false);
