@@ -162,7 +162,12 @@ void ProxyCharm::on_config_changed(ops::EventBase& /*event*/) {
   }
   if (!unit().is_leader()) return;
   forget_python_peer_config();
-  if (!share) return;
+  if (!share) {
+    // As on cephfs-share, a relation that joins while the configuration is invalid gets nothing:
+    // the last valid URI is not copied to it (relations that have it keep it).
+    if (auto cleared = fs_.clear_stored_endpoint(); !cleared) ops::throw_error(cleared.error());
+    return;
+  }
   for (ops::Relation* relation : share_.integrations()) publish(*relation, *share);
   publish_filesystem(*share);
 }

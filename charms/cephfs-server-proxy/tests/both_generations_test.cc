@@ -234,6 +234,26 @@ TEST(BothGenerations, BadConfigurationIsBlockedAndPublishesNothingOnEitherEndpoi
   }
 }
 
+TEST(BothGenerations, ARelationJoiningWhileTheConfigurationIsInvalidGetsNothing) {
+  auto ctx = make_proxy_context();
+  State out = ctx.run(ctx.on.config_changed(), proxy_state({fs_relation(2)}));
+  const std::string published = local(out, 2).at("endpoint");
+  out.config["monitor-hosts"] = "192.168.1.1";
+  out = ctx.run(ctx.on.config_changed(), out);
+  EXPECT_EQ(out.unit_status.name, "blocked");
+  EXPECT_EQ(local(out, 2).at("endpoint"), published);  // kept, as on cephfs-share
+  EXPECT_TRUE(local(out, kServerPeersId).empty());
+  out.relations.push_back(fs_relation(5));
+  out = ctx.run(ctx.on.relation_joined(out.get_relation(5), 0), out);
+  EXPECT_TRUE(local(out, 5).empty());
+  // Valid again: every relation gets the URI, with no new secret revision.
+  out.config = golden_config();
+  out = ctx.run(ctx.on.config_changed(), out);
+  EXPECT_EQ(local(out, 5).at("endpoint"), published);
+  EXPECT_EQ(local(out, kServerPeersId).at("endpoint"), published);
+  EXPECT_EQ(ctx.count_tool_calls("secret-set") + ctx.count_tool_calls("secret-add"), 0);
+}
+
 TEST(BothGenerations, NewRevisionOfTheAuthSecretReachesBothEndpoints) {
   auto ctx = make_proxy_context();
   const std::string user_secret = "secret:d1u2s3e4r5s6e7c8r9e0";
