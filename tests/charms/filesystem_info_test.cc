@@ -421,6 +421,26 @@ TEST(Provider, InvalidInfoIsRefusedBeforeAnythingIsWritten) {
   EXPECT_EQ(run.out.get_relation(0).local_app_data, ops::Bag{});
 }
 
+TEST(Provider, AnAddressVectorOfSeveralAddressesIsRefusedAsTheUriCouldNotCarryIt) {
+  const State in{.relations = {peers(), client_relation()}, .leader = true};
+  CephfsInfo vector = kInfo;
+  vector.monitor_hosts = {"[v2:192.168.1.1:3300/0,v1:192.168.1.1:6789/0]"};
+  auto run = run_provider(in, on.config_changed(), vector);
+  ASSERT_TRUE(run.result.has_value());
+  ASSERT_FALSE(run.result->ok());
+  EXPECT_EQ(run.result->error().code, ops::ErrorCode::kInvalidArgument);
+  EXPECT_THAT(run.result->error().message, HasSubstr("has several addresses"));
+  EXPECT_EQ(run.secret_adds, 0);
+  // One address per vector passes, and reads back as written.
+  vector.monitor_hosts = {"[v2:192.168.1.1:3300/0]", "192.168.1.2:6789"};
+  ASSERT_TRUE(validate(vector).ok());
+  auto uri = to_uri(vector, "plain:" + kKey);
+  ASSERT_TRUE(uri.ok()) << uri.error().message;
+  auto back = info_from_uri(*uri);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(std::get<CephfsInfo>(*back).monitor_hosts, vector.monitor_hosts);
+}
+
 TEST(Provider, NfsInfoNeedsNoSecret) {
   const State in{.relations = {peers(), client_relation()}, .leader = true};
   auto run = run_provider(in, on.config_changed(),
