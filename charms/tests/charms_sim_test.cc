@@ -107,13 +107,17 @@ TEST_F(CephFSCharms, ClientMountsTheProxysShareWithAKeyFile) {
 // same model uuid is used; only the xid, which Juju picks, may differ.
 TEST_F(CephFSCharms, AuthIsTheSecretIdExactlyAsSecretAddPrintedIt) {
   deploy_and_relate();
-  const auto adds = tool_calls("proxy/0", "secret-add");
+  // The cephfs_share secret (label auth_info); the filesystem_info one is labelled `auth`.
+  std::vector<json> adds;
+  for (const auto& add : tool_calls("proxy/0", "secret-add")) {
+    if (add["argv"].dump().find("\"auth_info\"") != std::string::npos) adds.push_back(add);
+  }
   ASSERT_EQ(adds.size(), 1u);
   std::string printed = adds[0].value("stdout", "");
   ASSERT_TRUE(printed.ends_with("\n")) << printed;
   printed.pop_back();
   std::string auth;
-  for (int id = 0; id < 4 && auth.empty(); ++id) {
+  for (int id = 0; id < 8 && auth.empty(); ++id) {  // two peer relations come first
     const CliResult shown = sim({"show-relation", std::to_string(id)});
     if (shown.exit_code != 0) continue;
     const json bags = json::parse(shown.out)["application-data"];
@@ -255,6 +259,58 @@ TEST_F(CephFSCharms, WithoutSystemdTheClientRunsCephFuseAndRecordsTheMountInFsta
   EXPECT_THAT(mountinfo("client/0"), Not(HasSubstr("/srv/data")));
   EXPECT_THAT(read(machine("client/0") / "etc/fstab"), Not(HasSubstr("/srv/data")));
   EXPECT_FALSE(fs::exists(dir / (stem + ".keyring")));
+}
+
+// The filesystem_info generation: the packed proxy's `filesystem` endpoint related to a shell
+// charm that reads `endpoint` and secret-gets the id named by `auth`, as filesystem-client does.
+// With the configuration of the upstream golden trace fs_relate_1x1, the URI is the trace's bytes
+// but for the secret id, which is whatever secret-add printed here.
+TEST_F(CephFSCharms, FilesystemEndpointPublishesTheGoldenUriAndTheSecretHoldsTheKey) {
+  const std::string golden_key = "AQDZ8hRr4yzsDBAAO8Li+G+1ywNtjrhSvdFqNQ==";
+  ok({"deploy", "proxy", PROXY_CHARM_FILE, "--config", "fsid=8d549b01-bea7-4ba5-9b58-77bfa35076cf",
+      "sharepoint=cephfs:/volumes/shared",
+      "monitor-hosts=192.168.1.1:6789 192.168.1.2:6789 192.168.1.3:6789",
+      "auth-info=fsuser:" + golden_key});
+  // juju-sim redacts secret-get's output in its trace, so the charm compares the key itself.
+  const std::string record =
+      "ep=$(relation-get --app endpoint \"$JUJU_REMOTE_APP\")\n"
+      "[ -n \"$ep\" ] || exit 0\n"
+      "id=$(printf '%s' \"$ep\" | sed -n 's/.*[?&]auth=\\([^&]*\\).*/\\1/p' | "
+      "sed 's/%3A/:/g; s/%2F/\\//g')\n"
+      "if [ \"$(secret-get \"$id\" key)\" = '" +
+      golden_key + "' ]; then status-set active key-ok; else status-set blocked key-differs; fi\n";
+  ok({"deploy", "fsrec",
+      write_charm("fsrec", "requires:\n  filesystem: {interface: filesystem_info, limit: 1}\n",
+                  {{"filesystem-relation-changed", record}})});
+  ok({"relate", "proxy:filesystem", "fsrec:filesystem"});
+  ok({"settle"});
+  EXPECT_EQ(unit_status("proxy/0"),
+            json::parse(R"({"current": "active", "message": "Exporting share"})"));
+
+  const auto adds = tool_calls("proxy/0", "secret-add");
+  ASSERT_EQ(adds.size(), 1u);  // no cephfs-share relation: only the `auth` secret
+  std::string printed = adds[0].value("stdout", "");
+  ASSERT_TRUE(printed.ends_with("\n")) << printed;
+  printed.pop_back();
+  std::string encoded;
+  for (char c : printed) encoded += c == ':' ? "%3A" : c == '/' ? "%2F" : std::string(1, c);
+
+  const json golden = json::parse(read(fs::path(FS_GOLDEN_DIR) / "fs_relate_1x1.json"));
+  const std::string golden_uri = golden["final_state"]["relations"]["0"]["app_bags"]
+                                       ["cephfs-server-proxy"]["data"]["endpoint"];
+  const std::string golden_auth =
+      "secret%3A%2F%2Fb1f9a3c2-5d4e-4f60-8a7b-9c0d1e2f3a4b%2Ffakejuju000000000001";
+  std::string expected = golden_uri;
+  ASSERT_NE(expected.find(golden_auth), std::string::npos) << expected;
+  expected.replace(expected.find(golden_auth), golden_auth.size(), encoded);
+
+  const auto gets = tool_calls("fsrec/0", "relation-get");
+  ASSERT_FALSE(gets.empty());
+  EXPECT_EQ(gets.back().value("stdout", ""), expected + "\n");
+  const auto secret_gets = tool_calls("fsrec/0", "secret-get");
+  ASSERT_FALSE(secret_gets.empty());
+  EXPECT_EQ(secret_gets.back().value("exit", -1), 0) << secret_gets.back().dump();
+  EXPECT_EQ(unit_status("fsrec/0"), json::parse(R"({"current": "active", "message": "key-ok"})"));
 }
 
 }  // namespace

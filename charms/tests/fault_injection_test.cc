@@ -930,6 +930,7 @@ TEST(FaultInjection, EveryCallOfEveryProxyEventFailsCleanlyOrIsHandled) {
                      {"sharepoint", "ceph-fs:/"},
                      {"monitor-hosts", "10.5.0.80:6789 10.5.2.23:6789"},
                      {"auth-secret", kUserSecretId}},
+          .relations = {Relation{.endpoint = "server-peers", .id = 90}},
           .secrets = {Secret{.id = kUserSecretId,
                              .tracked_content = {{"username", "ceph-client"}, {"key", kKey}}}},
           .leader = true};
@@ -947,6 +948,13 @@ TEST(FaultInjection, EveryCallOfEveryProxyEventFailsCleanlyOrIsHandled) {
   s.get_relation(1).remote_app_data = {{"name", "/srv/data"}};
   s = walk.walk("relation-changed", ctx.on.relation_changed(s.get_relation(1)), s);
   ASSERT_TRUE(s.get_relation(1).local_app_data.contains("share_info"));
+  // The filesystem_info generation: the stored URI is copied on relation-joined.
+  s.relations.push_back(Relation{.endpoint = "filesystem",
+                                 .id = 2,
+                                 .remote_app_name = "filesystem-client",
+                                 .remote_units_data = {{0, {}}}});
+  s = walk.walk("filesystem relation-joined", ctx.on.relation_joined(s.get_relation(2), 0), s);
+  ASSERT_TRUE(s.get_relation(2).local_app_data.contains("endpoint"));
 
   s.get_secret(kUserSecretId).latest_content =
       ops::SecretContent{{"username", "ceph-client"}, {"key", kNewKey}};
@@ -954,6 +962,7 @@ TEST(FaultInjection, EveryCallOfEveryProxyEventFailsCleanlyOrIsHandled) {
   s = walk.walk("update-status", ctx.on.update_status(), s);
   s = walk.walk("relation-departed", ctx.on.relation_departed(s.get_relation(1), 0), s);
   s = walk.walk("relation-broken", ctx.on.relation_broken(s.get_relation(1)), s);
+  s = walk.walk("filesystem relation-broken", ctx.on.relation_broken(s.get_relation(2)), s);
 
   walk.print_report();
   EXPECT_GT(walk.total_points(), 0);
@@ -1043,11 +1052,22 @@ TEST(FaultInjection, EveryCallOfEveryProvisioningProxyEventFailsCleanlyOrIsHandl
   s.get_secret(kAdminSecretId).latest_content = ops::SecretContent{{"key", kNewKey}};
   s = walk.walk("secret-changed", ctx.on.secret_changed(s.get_secret(kAdminSecretId)), s);
   s = walk.walk("update-status", ctx.on.update_status(), s);
+  // A filesystem relation: provisioned when it joins (its requirer sends nothing), revoked when
+  // it is removed.
+  s.relations.push_back(Relation{.endpoint = "filesystem",
+                                 .id = 2,
+                                 .remote_app_name = "filesystem-client",
+                                 .remote_units_data = {{0, {}}}});
+  s = walk.walk("filesystem relation-joined", ctx.on.relation_joined(s.get_relation(2), 0), s);
+  ASSERT_TRUE(s.get_relation(2).local_app_data.contains("endpoint"));
+  ASSERT_EQ(ceph.clients.size(), 2U);
+  s = walk.walk("filesystem relation-broken", ctx.on.relation_broken(s.get_relation(2)), s);
+  ASSERT_EQ(ceph.clients.size(), 1U);
   s = walk.walk("relation-departed", ctx.on.relation_departed(s.get_relation(1), 0), s);
   s = walk.walk("relation-broken", ctx.on.relation_broken(s.get_relation(1)), s);
-  // The client is revoked; the data stays (delete-data-on-revoke is false by default).
+  // The clients are revoked; the data stays (delete-data-on-revoke is false by default).
   EXPECT_TRUE(ceph.clients.empty());
-  EXPECT_EQ(ceph.subvolumes.size(), 1U);
+  EXPECT_EQ(ceph.subvolumes.size(), 2U);
 
   walk.print_report();
   EXPECT_GT(walk.total_points(), 0);

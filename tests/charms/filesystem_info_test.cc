@@ -264,11 +264,19 @@ class ProviderCharm : public ops::CharmBase {
   }
   FilesystemProvides fs;
   std::optional<FilesystemInfo> to_publish;
+  std::optional<int> to_relation;  // set_info(relation id, info) instead of set_info(info)
+  bool remove = false;             // remove_info(to_relation)
   std::optional<ops::Status>* result = nullptr;
 
  private:
   void on_config_changed(ops::ConfigChangedEvent&) {
-    if (to_publish) result->emplace(fs.set_info(*to_publish));
+    if (remove) {
+      result->emplace(fs.remove_info(*to_relation));
+    } else if (to_publish && to_relation) {
+      result->emplace(fs.set_info(*to_relation, *to_publish));
+    } else if (to_publish) {
+      result->emplace(fs.set_info(*to_publish));
+    }
   }
 };
 
@@ -280,11 +288,14 @@ struct ProviderRun {
 };
 
 ProviderRun run_provider(const State& in, const ops::testing::Event& event,
-                         std::optional<FilesystemInfo> info = std::nullopt) {
+                         std::optional<FilesystemInfo> info = std::nullopt,
+                         std::optional<int> relation_id = std::nullopt, bool remove = false) {
   auto ctx = Context<ProviderCharm>::from_charmcraft_yaml(provider_yaml());
   ProviderRun run;
   run.out = ctx.run(event, in, [&](ProviderCharm& charm) {
     charm.to_publish = info;
+    charm.to_relation = relation_id;
+    charm.remove = remove;
     charm.result = &run.result;
   });
   run.secret_sets = ctx.count_tool_calls("secret-set");
@@ -410,6 +421,26 @@ TEST(Provider, InvalidInfoIsRefusedBeforeAnythingIsWritten) {
   EXPECT_EQ(run.out.get_relation(0).local_app_data, ops::Bag{});
 }
 
+TEST(Provider, AnAddressVectorOfSeveralAddressesIsRefusedAsTheUriCouldNotCarryIt) {
+  const State in{.relations = {peers(), client_relation()}, .leader = true};
+  CephfsInfo vector = kInfo;
+  vector.monitor_hosts = {"[v2:192.168.1.1:3300/0,v1:192.168.1.1:6789/0]"};
+  auto run = run_provider(in, on.config_changed(), vector);
+  ASSERT_TRUE(run.result.has_value());
+  ASSERT_FALSE(run.result->ok());
+  EXPECT_EQ(run.result->error().code, ops::ErrorCode::kInvalidArgument);
+  EXPECT_THAT(run.result->error().message, HasSubstr("has several addresses"));
+  EXPECT_EQ(run.secret_adds, 0);
+  // One address per vector passes, and reads back as written.
+  vector.monitor_hosts = {"[v2:192.168.1.1:3300/0]", "192.168.1.2:6789"};
+  ASSERT_TRUE(validate(vector).ok());
+  auto uri = to_uri(vector, "plain:" + kKey);
+  ASSERT_TRUE(uri.ok()) << uri.error().message;
+  auto back = info_from_uri(*uri);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(std::get<CephfsInfo>(*back).monitor_hosts, vector.monitor_hosts);
+}
+
 TEST(Provider, NfsInfoNeedsNoSecret) {
   const State in{.relations = {peers(), client_relation()}, .leader = true};
   auto run = run_provider(in, on.config_changed(),
@@ -418,6 +449,95 @@ TEST(Provider, NfsInfoNeedsNoSecret) {
   EXPECT_EQ(run.secret_adds, 0);
   EXPECT_EQ(run.out.get_relation(1).local_app_data,
             (ops::Bag{{"endpoint", "nfs://(192.168.1.9%3A2049)/export"}}));
+}
+
+// ---- per-relation info (a provider that hands each relation its own share) -------------------
+
+Relation client_of(int id, const std::string& app, ops::Bag local = {}) {
+  return Relation{.endpoint = "filesystem",
+                  .id = id,
+                  .local_app_data = std::move(local),
+                  .remote_app_name = app};
+}
+
+TEST(Provider, PerRelationInfoHasItsOwnSecretGrantedToThatRelationOnly) {
+  const State in{.relations = {peers(), client_of(1, "fs-a"), client_of(2, "fs-b")},
+                 .leader = true,
+                 .model_uuid = kModelUuid};
+  auto run = run_provider(in, on.config_changed(), kInfo, 2);
+  ASSERT_TRUE(run.result && run.result->ok()) << run.result->error().message;
+  EXPECT_EQ(FilesystemProvides::auth_secret_label(2), "auth-2");
+  const Secret& secret = run.out.get_secret("auth-2");
+  EXPECT_EQ(secret.effective_latest_content(), (ops::SecretContent{{"key", kKey}}));
+  EXPECT_EQ(secret.remote_grants, (std::map<int, std::set<std::string>>{{2, {"fs-b"}}}));
+  // Same wire form as set_info(info): `auth` is the id as secret-add printed it, auth-rev 1.
+  EXPECT_EQ(run.out.get_relation(2).local_app_data,
+            (ops::Bag{{"endpoint", uri_with(secret.id, 1)}}));
+  EXPECT_EQ(run.out.get_relation(1).local_app_data, ops::Bag{});
+  // No peer copy: relation-joined must never hand this relation's key to another relation.
+  EXPECT_EQ(run.out.get_relation(0).local_app_data, ops::Bag{});
+}
+
+TEST(Provider, PerRelationInfoWithTheSameKeyMakesNoNewRevision) {
+  Secret secret = owned_secret();
+  secret.label = "auth-1";
+  const std::string uri = uri_with(kSecretId, 1);
+  const State in{.relations = {peers(), client_of(1, "fs-a", {{"endpoint", uri}})},
+                 .secrets = {secret},
+                 .leader = true,
+                 .model_uuid = kModelUuid};
+  auto run = run_provider(in, on.config_changed(), kInfo, 1);
+  ASSERT_TRUE(run.result && run.result->ok()) << run.result->error().message;
+  EXPECT_EQ(run.secret_sets + run.secret_adds, 0);
+  EXPECT_EQ(run.out.get_relation(1).local_app_data, (ops::Bag{{"endpoint", uri}}));
+}
+
+TEST(Provider, PerRelationKeyChangeMakesOneRevisionAndBumpsAuthRev) {
+  Secret secret = owned_secret();
+  secret.label = "auth-1";
+  const State in{
+      .relations = {peers(), client_of(1, "fs-a", {{"endpoint", uri_with(kSecretId, 1)}})},
+      .secrets = {secret},
+      .leader = true,
+      .model_uuid = kModelUuid};
+  CephfsInfo rotated = kInfo;
+  rotated.key = kRotatedKey;
+  auto run = run_provider(in, on.config_changed(), rotated, 1);
+  ASSERT_TRUE(run.result && run.result->ok()) << run.result->error().message;
+  EXPECT_EQ(run.secret_sets, 1);
+  EXPECT_EQ(run.out.get_secret(kSecretId).effective_latest_revision(), 2);
+  EXPECT_EQ(run.out.get_relation(1).local_app_data,
+            (ops::Bag{{"endpoint", uri_with(kSecretId, 2)}}));
+}
+
+TEST(Provider, PerRelationInfoForAnUnknownRelationIsRelationNotFound) {
+  const State in{.relations = {peers()}, .leader = true, .model_uuid = kModelUuid};
+  auto run = run_provider(in, on.config_changed(), kInfo, 7);
+  ASSERT_TRUE(run.result.has_value());
+  ASSERT_FALSE(run.result->ok());
+  EXPECT_EQ(run.result->error().code, ops::ErrorCode::kRelationNotFound);
+  EXPECT_EQ(run.secret_adds, 0);
+}
+
+TEST(Provider, PerRelationInfoOfANonLeaderWritesNothing) {
+  const State in{.relations = {peers(), client_of(1, "fs-a")}, .model_uuid = kModelUuid};
+  auto run = run_provider(in, on.config_changed(), kInfo, 1);
+  ASSERT_TRUE(run.result && run.result->ok());
+  EXPECT_EQ(run.secret_adds, 0);
+  EXPECT_EQ(run.out.get_relation(1).local_app_data, ops::Bag{});
+}
+
+TEST(Provider, RemoveInfoRemovesThePerRelationSecret) {
+  Secret secret = owned_secret();
+  secret.label = "auth-1";
+  const State in{
+      .relations = {peers()}, .secrets = {secret}, .leader = true, .model_uuid = kModelUuid};
+  auto run = run_provider(in, on.config_changed(), std::nullopt, 1, /*remove=*/true);
+  ASSERT_TRUE(run.result && run.result->ok()) << run.result->error().message;
+  EXPECT_TRUE(run.out.secrets.empty());
+  // Nothing to remove: still success.
+  auto again = run_provider(run.out, on.config_changed(), std::nullopt, 1, /*remove=*/true);
+  ASSERT_TRUE(again.result && again.result->ok());
 }
 
 }  // namespace

@@ -88,8 +88,10 @@ ops::Relation* ProxyCharm::peer_relation() { return model().get_relation(kPeerEn
 
 std::vector<ops::Relation*> ProxyCharm::active_share_relations(std::optional<int> broken) {
   std::vector<ops::Relation*> out;
-  for (ops::Relation* relation : share_.integrations()) {
-    if (relation->active() && (!broken || relation->id != *broken)) out.push_back(relation);
+  for (const char* endpoint : {kShareEndpoint, kFilesystemEndpoint}) {
+    for (ops::Relation* relation : model().relations[endpoint]) {
+      if (relation->active() && (!broken || relation->id != *broken)) out.push_back(relation);
+    }
   }
   return out;
 }
@@ -317,7 +319,7 @@ ops::Status ProxyCharm::provision_new(ops::Relation& relation, const std::string
     throw;
   }
   auto published = publish_error(
-      share_.set_share(relation.id, *share_info, v0::CephFSAuthInfo{record.client_id, key->key}));
+      publish_provisioned(relation, *share_info, v0::CephFSAuthInfo{record.client_id, key->key}));
   if (!published) {
     undo(true);
     raise_hook_tool_failure(published);
@@ -359,7 +361,7 @@ ops::Status ProxyCharm::republish(ops::Relation& relation, const ProvisionRecord
   auto share_info = share_info_for(record.subvolume.fs_name, info->path);
   if (!share_info) return share_info.error();
   auto published = publish_error(
-      share_.set_share(relation.id, *share_info, v0::CephFSAuthInfo{record.client_id, key->key}));
+      publish_provisioned(relation, *share_info, v0::CephFSAuthInfo{record.client_id, key->key}));
   raise_hook_tool_failure(published);
   return published;
 }
@@ -429,7 +431,7 @@ ops::Status ProxyCharm::rotate(ops::Relation& relation, const ProvisionRecord& r
   // Mounts opened with the old key outlive `auth rm` until evicted.
   if (auto evicted = ceph.evict_client(record.client_id); !evicted) return evicted.error();
   return publish_error(
-      share_.set_share(relation.id, *share_info, v0::CephFSAuthInfo{record.client_id, key->key}));
+      publish_provisioned(relation, *share_info, v0::CephFSAuthInfo{record.client_id, key->key}));
 }
 
 void ProxyCharm::reconcile(const ReconcileRequest& request) {
@@ -451,6 +453,8 @@ void ProxyCharm::reconcile(const ReconcileRequest& request) {
     unit().set_status(ops::WaitingStatus("waiting for the proxy peer relation"));
     return;
   }
+  // A URI stored in proxy mode must not be copied to filesystem relations that join now.
+  if (auto cleared = fs_.clear_stored_endpoint(); !cleared) ops::throw_error(cleared.error());
 
   const auto relations = active_share_relations(request.broken);
   std::set<int> active_ids;
@@ -474,6 +478,8 @@ void ProxyCharm::reconcile(const ReconcileRequest& request) {
     if (!ceph_error) {
       auto revoked = revoke(record, *config);
       if (revoked) {
+        // The key of a filesystem relation also sits in its `auth-<id>` secret.
+        if (auto removed = fs_.remove_info(it->first); !removed) ops::throw_error(removed.error());
         peer->data[app()].erase(record_key(it->first));
         it = records.erase(it);
         continue;
@@ -509,11 +515,9 @@ void ProxyCharm::reconcile(const ReconcileRequest& request) {
       if (!request.republish_all && request.republish != relation->id) continue;
       result = republish(*relation, record->second, *config);
     } else {
-      ops::Application* remote = relation->app();
-      if (remote == nullptr) continue;
-      auto name = relation->data[*remote].get("name");
-      if (!name || name->empty()) continue;  // nothing requested yet
-      if (relation->data[app()].contains("share_info")) {
+      auto name = requested_name(*relation);
+      if (!name) continue;  // nothing requested yet
+      if (has_proxy_mode_data(*relation)) {
         // Published in proxy mode: never replaced silently by an empty subvolume.
         problems.push_back(fmt::format(
             "relation {} still has the share published in proxy mode; to give it a provisioned "

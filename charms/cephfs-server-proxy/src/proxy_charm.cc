@@ -13,6 +13,7 @@
 namespace cephfs_server_proxy {
 
 namespace v0 = charms::storage_libs::v0;
+namespace fs = charms::filesystem_client::v0;
 
 ProxyCharm::ProxyCharm(ops::Framework& framework, CephAdminFactory connect)
     : CharmBase(framework),
@@ -25,6 +26,10 @@ ProxyCharm::ProxyCharm(ops::Framework& framework, CephAdminFactory connect)
   framework.observe(on.update_status, this, &ProxyCharm::on_update_status);
   framework.observe(on.relation_broken(kShareEndpoint), this,
                     &ProxyCharm::on_share_relation_broken);
+  framework.observe(on.relation_broken(kFilesystemEndpoint), this,
+                    &ProxyCharm::on_share_relation_broken);
+  framework.observe(on.relation_joined(kFilesystemEndpoint), this,
+                    &ProxyCharm::on_filesystem_relation_joined);
   framework.observe(on.action(kRotateAction), this, &ProxyCharm::on_rotate_credentials);
 }
 
@@ -53,8 +58,68 @@ std::optional<ProxyCharm::Share> ProxyCharm::load_share() {
   } else {
     share.auth_info = *config->auth_info;
   }
+  // Checked before anything is published, so both generations get the share or neither does.
+  if (auto valid = fs::validate(to_cephfs_info(share.share_info, share.auth_info)); !valid) {
+    unit().set_status(ops::BlockedStatus(fmt::format("configuration cannot be published on {}: {}",
+                                                     kFilesystemEndpoint, valid.error().message)));
+    return std::nullopt;
+  }
   unit().set_status(ops::ActiveStatus(kExportingStatus));
   return share;
+}
+
+namespace {
+
+// One monitor as filesystem_info can carry it. Its URI joins the hosts with `,` and splits them
+// there again, so a Ceph address vector ("[v2:10.0.0.1:3300/0,v1:10.0.0.1:6789/0]") cannot pass:
+// it becomes its v1 address (what mount.ceph and ceph-fuse reach without ms_mode), else its
+// first one, without the type prefix and the nonce. Other hosts stay as they are.
+std::string filesystem_info_monitor(const std::string& host) {
+  if (host.size() < 2 || host.front() != '[' || host.back() != ']') return host;
+  std::string_view rest(host);
+  rest = rest.substr(1, rest.size() - 2);
+  if (!rest.starts_with("v1:") && !rest.starts_with("v2:")) return host;  // "[IPv6]"
+  std::string chosen;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    std::string_view entry = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    const bool v1 = entry.starts_with("v1:");
+    if (entry.starts_with("v1:") || entry.starts_with("v2:")) entry.remove_prefix(3);
+    if (const auto slash = entry.find('/'); slash != std::string_view::npos) {
+      entry = entry.substr(0, slash);
+    }
+    if (chosen.empty() || v1) chosen = std::string(entry);
+    if (v1) break;
+  }
+  return chosen.empty() ? host : chosen;
+}
+
+}  // namespace
+
+fs::CephfsInfo ProxyCharm::to_cephfs_info(const v0::CephFSShareInfo& share_info,
+                                          const v0::CephFSAuthInfo& auth_info) {
+  std::vector<std::string> monitors;
+  for (const auto& host : share_info.monitor_hosts) {
+    monitors.push_back(filesystem_info_monitor(host));
+  }
+  return fs::CephfsInfo{.fsid = share_info.fsid,
+                        .name = share_info.name,
+                        .path = share_info.path,
+                        .monitor_hosts = std::move(monitors),
+                        .user = auth_info.username,
+                        .key = auth_info.key};
+}
+
+void ProxyCharm::publish_filesystem(const Share& share) {
+  auto status = fs_.set_info(to_cephfs_info(share.share_info, share.auth_info));
+  if (!status) ops::throw_error(status.error());
+  const auto relations = model().relations[kFilesystemEndpoint];
+  if (!relations.empty()) {
+    ops::log::info("Published share {}:{} to {} {} relation{}", share.share_info.name,
+                   share.share_info.path, relations.size(), kFilesystemEndpoint,
+                   relations.size() == 1 ? "" : "s");
+  }
 }
 
 void ProxyCharm::publish(ops::Relation& relation, const Share& share, std::string_view requested) {
@@ -97,8 +162,14 @@ void ProxyCharm::on_config_changed(ops::EventBase& /*event*/) {
   }
   if (!unit().is_leader()) return;
   forget_python_peer_config();
-  if (!share) return;
+  if (!share) {
+    // As on cephfs-share, a relation that joins while the configuration is invalid gets nothing:
+    // the last valid URI is not copied to it (relations that have it keep it).
+    if (auto cleared = fs_.clear_stored_endpoint(); !cleared) ops::throw_error(cleared.error());
+    return;
+  }
   for (ops::Relation* relation : share_.integrations()) publish(*relation, *share);
+  publish_filesystem(*share);
 }
 
 void ProxyCharm::on_secret_changed(ops::SecretChangedEvent& event) {

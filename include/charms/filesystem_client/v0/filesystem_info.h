@@ -34,6 +34,7 @@
 // Not thread-safe (one hook runs in one thread), like the rest of the runtime.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -143,6 +144,27 @@ class FilesystemProvides : public ops::Object {
   // tool's code. Non-leader: logged at INFO, nothing written, success.
   ops::Status set_info(const FilesystemInfo& info);
 
+  // Leader: publishes `info` to the one relation `relation_id` (a provider that hands each
+  // relation its own share, e.g. a subvolume and cephx key per relation). The wire is the same as
+  // set_info's; a CephFS key lives in its own app-owned secret labelled `auth-<relation id>`
+  // (auth_secret_label), granted to that relation only. Nothing is written to the peer relation,
+  // so relation-joined never copies per-relation info to another relation. A new secret revision
+  // is made only when the key changes. Errors: kInvalidArgument (invalid info, nothing written),
+  // kRelationNotFound (no such relation of this endpoint), or the failed hook tool's code.
+  // Non-leader: nothing written, success.
+  ops::Status set_info(int relation_id, const FilesystemInfo& info);
+
+  // Leader: removes the secret of set_info(relation_id, ...) when there is one (relation-broken,
+  // after the key was revoked). Non-leader or no such secret: success, nothing done.
+  ops::Status remove_info(int relation_id);
+
+  // Leader: deletes the endpoint kept in the peer relation, so relation-joined copies nothing
+  // (a provider that switched to per-relation info). Relation bags are left as they are.
+  ops::Status clear_stored_endpoint();
+
+  // The label of the secret holding the key of relation `relation_id`: "auth-<relation id>".
+  static std::string auth_secret_label(int relation_id);
+
   // The endpoint URI kept in the peer relation, nullopt when none (not configured yet, or no peer
   // relation). Readable by every unit.
   std::optional<std::string> stored_endpoint() const;
@@ -153,7 +175,14 @@ class FilesystemProvides : public ops::Object {
     std::string id;  // as secret-add printed it
     int revision = 0;
   };
-  ops::Result<PublishedSecret> store_key(const std::string& key);
+  // `label`'s secret holds `key` (created or updated); `stored_uri` is the URI published before,
+  // whose `auth` gives the id as secret-add printed it.
+  ops::Result<PublishedSecret> store_key(const std::string& label, const std::string& key,
+                                         const std::optional<std::string>& stored_uri);
+  // The URI of `info`, its key stored in `label`'s secret (secret_id set to the secret's id).
+  ops::Result<std::string> uri_for(const FilesystemInfo& info, const std::string& label,
+                                   const std::optional<std::string>& stored_uri,
+                                   std::optional<std::string>& secret_id);
   ops::Status publish(ops::Relation& relation, const std::string& uri,
                       const std::optional<std::string>& secret_id);
   void on_relation_joined(ops::RelationJoinedEvent& event);
@@ -161,9 +190,9 @@ class FilesystemProvides : public ops::Object {
   ops::CharmBase& charm_;
   std::string endpoint_;
   std::string peer_endpoint_;
-  // The revision this process created with secret-set, by secret id: a controller reports the old
+  // The revision this process created with secret-set, by secret xid: a controller reports the old
   // revision until the hook commits.
-  std::optional<std::pair<std::string, int>> revision_set_in_this_hook_;
+  std::map<std::string, int> revision_set_in_this_hook_;
 };
 
 }  // namespace charms::filesystem_client::v0

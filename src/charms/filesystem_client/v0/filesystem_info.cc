@@ -8,6 +8,7 @@
 #include "ops/log.h"
 #include "ops/model.h"
 #include "ops/secret.h"
+#include "ops/secret_id.h"
 
 namespace charms::filesystem_client::v0 {
 namespace {
@@ -20,6 +21,8 @@ ops::Error from_model_error(const ops::ModelError& e, const std::string& doing) 
     code = ops::ErrorCode::kSecretNotFound;
   } else if (dynamic_cast<const ops::RelationDataAccessError*>(&e) != nullptr) {
     code = ops::ErrorCode::kPermissionDenied;
+  } else if (dynamic_cast<const ops::RelationNotFoundError*>(&e) != nullptr) {
+    code = ops::ErrorCode::kRelationNotFound;
   }
   return ops::Error{code, doing + ": " + e.what()};
 }
@@ -175,6 +178,27 @@ std::optional<std::string> FilesystemProvides::stored_endpoint() const {
   return value;
 }
 
+ops::Result<std::string> FilesystemProvides::uri_for(const FilesystemInfo& info,
+                                                     const std::string& label,
+                                                     const std::optional<std::string>& stored_uri,
+                                                     std::optional<std::string>& secret_id) {
+  return std::visit(
+      [&](const auto& typed) -> ops::Result<std::string> {
+        using T = std::decay_t<decltype(typed)>;
+        if constexpr (std::is_same_v<T, CephfsInfo>) {
+          // Validate before the key reaches the secret.
+          if (auto valid = validate(typed); !valid) return valid.error();
+          auto secret = store_key(label, typed.key, stored_uri);
+          if (!secret) return secret.error();
+          secret_id = secret->id;
+          return to_uri(typed, secret->id, secret->revision);
+        } else {
+          return to_uri(typed);
+        }
+      },
+      info);
+}
+
 ops::Status FilesystemProvides::set_info(const FilesystemInfo& info) {
   ops::Model& model = charm_.model();
   try {
@@ -183,21 +207,7 @@ ops::Status FilesystemProvides::set_info(const FilesystemInfo& info) {
       return {};
     }
     std::optional<std::string> secret_id;
-    ops::Result<std::string> uri = std::visit(
-        [&](const auto& typed) -> ops::Result<std::string> {
-          using T = std::decay_t<decltype(typed)>;
-          if constexpr (std::is_same_v<T, CephfsInfo>) {
-            // Validate before the key reaches the secret.
-            if (auto valid = validate(typed); !valid) return valid.error();
-            auto secret = store_key(typed.key);
-            if (!secret) return secret.error();
-            secret_id = secret->id;
-            return to_uri(typed, secret->id, secret->revision);
-          } else {
-            return to_uri(typed);
-          }
-        },
-        info);
+    auto uri = uri_for(info, std::string(kAuthSecretLabel), stored_endpoint(), secret_id);
     if (!uri) return uri.error();
 
     if (ops::Relation* peers = model.get_relation(peer_endpoint_)) {
@@ -217,39 +227,103 @@ ops::Status FilesystemProvides::set_info(const FilesystemInfo& info) {
   return {};
 }
 
-// The `auth` secret: created on first use, updated only when the key differs. Its id is the one
-// secret-add printed, kept in the stored endpoint (Juju 3 prints secret://<model-uuid>/<xid>).
+std::string FilesystemProvides::auth_secret_label(int relation_id) {
+  return std::string(kAuthSecretLabel) + "-" + std::to_string(relation_id);
+}
+
+ops::Status FilesystemProvides::set_info(int relation_id, const FilesystemInfo& info) {
+  ops::Model& model = charm_.model();
+  try {
+    if (!model.unit().is_leader()) {
+      ops::log::info("set_info ignored: {} is not the leader", model.unit().name);
+      return {};
+    }
+    ops::Relation* relation = model.get_relation(endpoint_, relation_id);  // or throws
+    std::optional<std::string> stored = relation->data[model.app()].get(kEndpointKey);
+    std::optional<std::string> secret_id;
+    auto uri = uri_for(info, auth_secret_label(relation_id), stored, secret_id);
+    if (!uri) return uri.error();
+    return publish(*relation, *uri, secret_id);
+  } catch (const ops::ModelError& e) {
+    return from_model_error(
+        e, "cannot publish the file system info to relation " + std::to_string(relation_id));
+  }
+}
+
+ops::Status FilesystemProvides::remove_info(int relation_id) {
+  ops::Model& model = charm_.model();
+  try {
+    if (!model.unit().is_leader()) return {};
+    ops::Secret secret(model, std::nullopt, auth_secret_label(relation_id));
+    auto existing = secret.find_info();
+    if (!existing) return {};
+    ops::Secret(model, existing->id, std::nullopt).remove_all_revisions();
+    revision_set_in_this_hook_.erase(std::string(secret_xid(existing->id)));
+  } catch (const ops::ModelError& e) {
+    return from_model_error(
+        e, "cannot remove the key secret of relation " + std::to_string(relation_id));
+  }
+  return {};
+}
+
+ops::Status FilesystemProvides::clear_stored_endpoint() {
+  ops::Model& model = charm_.model();
+  try {
+    if (!model.unit().is_leader()) return {};
+    ops::Relation* peers = model.get_relation(peer_endpoint_);
+    if (peers == nullptr) return {};
+    auto& bag = peers->data[model.app()];
+    if (bag.contains(std::string(kEndpointKey))) bag.erase(std::string(kEndpointKey));
+  } catch (const ops::ModelError& e) {
+    return from_model_error(e, "cannot clear the stored endpoint");
+  }
+  return {};
+}
+
+// A key's secret: created on first use, updated only when the key differs. Its id is the one
+// secret-add printed, kept in the published URI (Juju 3 prints secret://<model-uuid>/<xid>).
 ops::Result<FilesystemProvides::PublishedSecret> FilesystemProvides::store_key(
-    const std::string& key) {
+    const std::string& label, const std::string& key,
+    const std::optional<std::string>& stored_uri) {
   ops::Model& model = charm_.model();
   const ops::SecretContent content{{std::string(kKeyField), key}};
-  auto existing = ops::Secret(model, std::nullopt, std::string(kAuthSecretLabel)).find_info();
+  // The id goes into the URI as it is: one a broken or hostile tool printed is never published
+  // (the hook fails instead, so Juju discards it and runs it again).
+  auto invalid_id = [&label](const char* tool) {
+    return ops::Error{
+        ops::ErrorCode::kModelError,
+        std::string(tool) + " gave no valid secret id for the secret labelled `" + label + "`"};
+  };
+  auto existing = ops::Secret(model, std::nullopt, label).find_info();
   if (!existing) {
-    ops::Secret created = model.app().add_secret(content, std::string(kAuthSecretLabel),
-                                                 std::string(kAuthSecretDescription));
-    revision_set_in_this_hook_ = {std::string(secret_xid(*created.id())), 1};
+    ops::Secret created =
+        model.app().add_secret(content, label, std::string(kAuthSecretDescription));
+    if (!created.id() || !ops::SecretId::is_valid(*created.id())) return invalid_id("secret-add");
+    revision_set_in_this_hook_[std::string(secret_xid(*created.id()))] = 1;
     return PublishedSecret{*created.id(), 1};
   }
+  if (!ops::SecretId::is_valid(existing->id)) return invalid_id("secret-info-get");
 
-  // The id as printed when the secret was created, if the stored endpoint still names it.
+  // The id as printed when the secret was created, if the stored URI still names it.
   std::string id = existing->id;
-  if (auto stored = stored_endpoint()) {
-    if (auto stored_id = secret_id_of(*stored);
+  if (stored_uri) {
+    if (auto stored_id = secret_id_of(*stored_uri);
         stored_id && secret_xid(*stored_id) == secret_xid(existing->id)) {
       id = *stored_id;
     }
   }
   ops::Secret secret(model, id, std::nullopt);
   const std::string xid(secret_xid(id));
-  const bool pending = revision_set_in_this_hook_ && revision_set_in_this_hook_->first == xid &&
-                       revision_set_in_this_hook_->second > existing->revision;
-  int revision = pending ? revision_set_in_this_hook_->second : existing->revision;
+  auto set_before = revision_set_in_this_hook_.find(xid);
+  const bool pending =
+      set_before != revision_set_in_this_hook_.end() && set_before->second > existing->revision;
+  int revision = pending ? set_before->second : existing->revision;
   if (secret.peek_content() != content) {
     secret.set_content(content);
     // The first change of a hook is reported + 1 in both revision models; a later one in the same
     // hook coalesces into the same revision under a controller.
     if (!pending) revision = existing->revision + 1;
-    revision_set_in_this_hook_ = {xid, revision};
+    revision_set_in_this_hook_[xid] = revision;
   }
   return PublishedSecret{id, revision};
 }

@@ -42,6 +42,12 @@ bool is_host(std::string_view hostname) {
 }
 
 ops::Status check_monitor_host(std::string_view host) {
+  // The URI's host list is split at ',': a vector of several addresses would come back in pieces.
+  if (host.find(',') != std::string_view::npos) {
+    return invalid_argument("monitor host " + cephfs::quote_untrusted(host) +
+                            " has several addresses: a filesystem_info URI splits its hosts at "
+                            "',', so give one address per monitor");
+  }
   if (cephfs::MonitorAddress::parse(host).ok()) return {};
   auto info = parse_hostinfo(host);
   if (info && !info->port && is_host(info->hostname)) return {};
