@@ -1,7 +1,7 @@
-// Golden replay: juju-sim must run the four reference scenarios of
-// /work/shared/conformance/golden (recorded under a model of Juju 3.4.6) with the same hooks per
-// unit, the same JUJU_* environment (ids and paths aside), the same tool results and the same
-// final relation data, secrets and statuses. The charms are puppets (golden/puppet_charm.cc)
+// Golden replay: juju-sim must run the reference scenarios of tests/conformance/golden and
+// tests/conformance/filesystem_info/golden (recorded under a model of Juju 3.4.6) with the same
+// hooks per unit, the same JUJU_* environment (ids and paths aside), the same tool results and the
+// same final relation data, secrets and statuses. The charms are puppets (golden/puppet_charm.cc)
 // that replay the reference charms' tool calls.
 #include <filesystem>
 #include <fstream>
@@ -43,7 +43,10 @@ class GoldenReplay : public SimTest, public ::testing::WithParamInterface<std::s
   void SetUp() override {
     SimTest::SetUp();
     ASSERT_TRUE(fs::is_directory(GOLDEN_DIR)) << "no golden traces at " << GOLDEN_DIR;
-    path_ = std::string(GOLDEN_DIR) + "/" + GetParam() + ".json";
+    // "fs_*": the filesystem_info traces (upstream cephfs-server-proxy of today).
+    const std::string dir = GetParam().starts_with("fs_") ? FS_GOLDEN_DIR : GOLDEN_DIR;
+    ASSERT_TRUE(fs::is_directory(dir)) << "no golden traces at " << dir;
+    path_ = dir + "/" + GetParam() + ".json";
     std::ifstream file(path_);
     ASSERT_TRUE(file) << "cannot read " << path_;
     golden_ = json::parse(file);
@@ -78,6 +81,12 @@ class GoldenReplay : public SimTest, public ::testing::WithParamInterface<std::s
         ok({"remove-unit", args["unit"]});
       } else if (op == "remove-relation") {
         ok({"remove-relation", std::to_string(args["relation_id"].get<int>())});
+      } else if (op == "config") {
+        std::vector<std::string> cli = {"config", args["app"]};
+        for (const auto& [key, value] : args["values"].items()) {
+          cli.push_back(key + "=" + value.get<std::string>());
+        }
+        ok(cli);
       } else if (op != "settle") {
         FAIL() << "golden step " << op << " is not supported by this test";
       }
@@ -200,6 +209,10 @@ TEST_P(GoldenReplay, ReproducesTheReferenceScenario) {
   expect_same_final_state();
 }
 
+// The filesystem_info traces (fs_*, FS_GOLDEN_DIR) do not replay yet: juju-sim runs a peer
+// relation's relation-created after start (Juju 3.4.6: right after install, before
+// leader-elected) and does not send the leader relation-changed for its own peer application-bag
+// writes (the traces show it does). Both are juju-sim fidelity work, listed in docs/reliability.md.
 INSTANTIATE_TEST_SUITE_P(Scenarios, GoldenReplay,
                          ::testing::Values("relate_1x1", "relate_1x3", "requirer_unit_departing",
                                            "relation_broken"));

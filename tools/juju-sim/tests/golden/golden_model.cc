@@ -14,8 +14,10 @@ using nlohmann::json;
 
 namespace {
 
-// JSON strings, numbers and booleans are valid YAML scalars.
-std::string endpoints_yaml(const json& endpoints, const std::string& role) {
+// JSON strings, numbers and booleans are valid YAML scalars. `section`: provides, requires or
+// peers; the traces' role of a peer endpoint is "peer".
+std::string endpoints_yaml(const json& endpoints, const std::string& section) {
+  const std::string role = section == "peers" ? "peer" : section;
   std::string out;
   for (const auto& [name, spec] : endpoints.items()) {
     if (spec["role"] != role) continue;
@@ -25,7 +27,7 @@ std::string endpoints_yaml(const json& endpoints, const std::string& role) {
       out += fmt::format("    limit: {}\n", spec["limit"].dump());
     }
   }
-  return out.empty() ? "" : role + ":\n" + out;
+  return out.empty() ? "" : section + ":\n" + out;
 }
 
 std::string config_yaml(const json& options) {
