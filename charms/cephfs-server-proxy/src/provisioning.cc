@@ -568,6 +568,7 @@ std::optional<std::string> ProxyCharm::provisioned_shares_block_proxy_mode() {
   auto records = records_from_bag(peer->data[app()].items());
   if (records.empty()) return std::nullopt;
   std::vector<int> ids;
+  ids.reserve(records.size());
   for (const auto& [id, record] : records) ids.push_back(id);
   return fmt::format(
       "proxy mode is configured but provisioning mode still has {} (relation{} {}); to "

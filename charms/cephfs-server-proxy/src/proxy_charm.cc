@@ -100,6 +100,7 @@ std::string filesystem_info_monitor(const std::string& host) {
 fs::CephfsInfo ProxyCharm::to_cephfs_info(const v0::CephFSShareInfo& share_info,
                                           const v0::CephFSAuthInfo& auth_info) {
   std::vector<std::string> monitors;
+  monitors.reserve(share_info.monitor_hosts.size());
   for (const auto& host : share_info.monitor_hosts) {
     monitors.push_back(filesystem_info_monitor(host));
   }
