@@ -241,18 +241,11 @@ bool FilesystemClientCharm::apply(const MountPlan& plan, const std::string& key)
 bool FilesystemClientCharm::unmount_current() {
   auto current = current_plan();
   if (!current) return true;
-  if (auto done = mounts_->unmount(*current); !done) {
+  if (auto done = unmount_and_clean_up(*mounts_, *current); !done) {
     unit().set_status(
         ops::BlockedStatus("cannot unmount " + current->mountpoint + ": " + done.error().message));
     return false;
   }
-  if (auto removed = mounts_->remove_credentials(*current); !removed) {
-    ops::log::warning("{}", removed.error().message);
-  }
-  if (auto removed = mounts_->remove_created_mountpoint(current->mountpoint); !removed) {
-    ops::log::warning("{}", removed.error().message);
-  }
-  ops::log::info("Unmounted {} from {}", current->share(), current->mountpoint);
   stored_["mount"] = nullptr;
   return true;
 }

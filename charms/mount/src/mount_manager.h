@@ -69,6 +69,12 @@ class MountManager {
       const std::string& mountpoint) = 0;
 };
 
+// Undoes `plan` on the machine, as both client charms do when a share goes: unmounts it (that
+// error is returned, and then nothing else is touched), then removes its credentials and the
+// mountpoint directory the charm created (failures there are logged as warnings: the share is
+// already gone).
+ops::Status unmount_and_clean_up(MountManager& mounts, const MountPlan& plan);
+
 // Whether a mounted file system is a CephFS mount (kernel or ceph-fuse).
 inline bool is_cephfs(const MountedFilesystem& mounted) {
   return mounted.fs_type == "ceph" || mounted.fs_type.starts_with("fuse.ceph");

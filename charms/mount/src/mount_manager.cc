@@ -1,0 +1,19 @@
+#include "mount_manager.h"
+
+#include "ops/log.h"
+
+namespace cephfs_client {
+
+ops::Status unmount_and_clean_up(MountManager& mounts, const MountPlan& plan) {
+  if (auto done = mounts.unmount(plan); !done) return done;
+  if (auto removed = mounts.remove_credentials(plan); !removed) {
+    ops::log::warning("{}", removed.error().message);
+  }
+  if (auto removed = mounts.remove_created_mountpoint(plan.mountpoint); !removed) {
+    ops::log::warning("{}", removed.error().message);
+  }
+  ops::log::info("Unmounted {} from {}", plan.share(), plan.mountpoint);
+  return {};
+}
+
+}  // namespace cephfs_client
