@@ -25,9 +25,7 @@ std::string Secret::canonicalize_id(const std::string& id, const std::string& mo
 
 std::optional<std::string> Secret::unique_identifier() const {
   if (!id_) return std::nullopt;
-  auto parsed = SecretId::parse(*id_);
-  if (!parsed) return *id_;
-  return std::string(parsed->unique_identifier());
+  return std::string(SecretId::unique_identifier_of(*id_).value_or(*id_));
 }
 
 void Secret::validate_content(const SecretContent& content) {

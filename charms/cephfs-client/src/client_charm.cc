@@ -55,14 +55,7 @@ std::optional<ClientConfig> ClientCharm::load_config() {
 }
 
 std::optional<MountPlan> ClientCharm::current_plan() const {
-  const auto& stored = stored_.data().at("mount");
-  if (stored.is_null()) return std::nullopt;
-  auto plan = MountPlan::from_json(stored);
-  if (!plan) {
-    ops::log::warning("{}", plan.error().message);
-    return std::nullopt;
-  }
-  return std::move(*plan);
+  return recorded_plan(stored_.data().at("mount"));
 }
 
 void ClientCharm::request_share(ops::Relation& relation, const ClientConfig& config) {

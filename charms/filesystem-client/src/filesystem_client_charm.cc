@@ -93,14 +93,7 @@ std::optional<ClientConfig> FilesystemClientCharm::load_config() {
 }
 
 std::optional<MountPlan> FilesystemClientCharm::current_plan() const {
-  const auto& stored = stored_.data().at("mount");
-  if (stored.is_null()) return std::nullopt;
-  auto plan = MountPlan::from_json(stored);
-  if (!plan) {
-    ops::log::warning("{}", plan.error().message);
-    return std::nullopt;
-  }
-  return std::move(*plan);
+  return cephfs_client::recorded_plan(stored_.data().at("mount"));
 }
 
 void FilesystemClientCharm::report_mounted(bool mounted) {

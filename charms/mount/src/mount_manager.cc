@@ -16,4 +16,14 @@ ops::Status unmount_and_clean_up(MountManager& mounts, const MountPlan& plan) {
   return {};
 }
 
+std::optional<MountPlan> recorded_plan(const nlohmann::json& stored) {
+  if (stored.is_null()) return std::nullopt;
+  auto plan = MountPlan::from_json(stored);
+  if (!plan) {
+    ops::log::warning("{}", plan.error().message);
+    return std::nullopt;
+  }
+  return std::move(*plan);
+}
+
 }  // namespace cephfs_client

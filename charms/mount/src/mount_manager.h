@@ -75,6 +75,10 @@ class MountManager {
 // already gone).
 ops::Status unmount_and_clean_up(MountManager& mounts, const MountPlan& plan);
 
+// The plan a client charm recorded in its stored state (`stored`: null when nothing is mounted).
+// A record that no longer passes MountPlan::from_json is logged as a warning and treated as none.
+std::optional<MountPlan> recorded_plan(const nlohmann::json& stored);
+
 // Whether a mounted file system is a CephFS mount (kernel or ceph-fuse).
 inline bool is_cephfs(const MountedFilesystem& mounted) {
   return mounted.fs_type == "ceph" || mounted.fs_type.starts_with("fuse.ceph");
